@@ -1,0 +1,34 @@
+#include "loaders/scenario_loader.hpp"
+
+namespace cs::load {
+
+ScenarioHeader read_scenario_header(ObjectReader& top, const std::string& file) {
+  ScenarioHeader h;
+  h.file = file;
+  const Node version = top.required("schema_version", "the integer 1");
+  h.schema_version = static_cast<int>(version.as_int(1, 1000));
+  if (h.schema_version != kScenarioSchemaVersion) {
+    version.fail("unsupported schema_version " + std::to_string(h.schema_version) +
+                 "; this clustersim reads version " + std::to_string(kScenarioSchemaVersion));
+  }
+  h.name = top.required("name", "a short scenario name").as_nonempty_string();
+  h.description = top.string_or("description", "");
+  if (auto seed = top.optional("seed")) {
+    h.seed = static_cast<std::uint64_t>(seed->as_int(0));
+  }
+  return h;
+}
+
+Scenario parse_scenario(const Document& doc, const DataPaths& /*data*/) {
+  ObjectReader top(Node::root(doc));
+  Scenario s;
+  s.header = read_scenario_header(top, doc.file);
+  top.finish();
+  return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const DataPaths& data) {
+  return parse_scenario(read_json_file(path), data);
+}
+
+}  // namespace cs::load
