@@ -22,6 +22,7 @@
 
 #include "loaders/units.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/core/time.hpp"
 
 namespace cs::load {
@@ -134,7 +135,6 @@ class ObjectReader {
   bool finished_ = false;
 };
 
-// Nearest candidate by edit distance, or empty when nothing is close.
-std::string nearest_match(std::string_view word, const std::vector<std::string>& candidates);
+using cs::nearest_match;
 
 }  // namespace cs::load

@@ -1,0 +1,27 @@
+#pragma once
+// Hardware profiles: JSON files under hardware-profiles/ (format: docs/profile-format.md),
+// one profile per file, each with "schema_version", "kind" and "name". Loading is strict:
+// unknown keys, wrong types and missing fields are errors naming the file and JSON pointer.
+#include <filesystem>
+#include <string>
+
+#include "loaders/json_reader.hpp"
+#include "sim/hw/catalog.hpp"
+
+namespace cs::load {
+
+inline constexpr int kProfileSchemaVersion = 1;
+
+// Loads every *.json under `dir` (recursively), except calibration outputs in measured/,
+// which apply_calibration() reads. Duplicate names are errors naming both files.
+hw::HardwareCatalog load_catalog(const std::filesystem::path& dir);
+
+// Adds one profile document to the catalog (used by load_catalog and by tests).
+void add_profile(hw::HardwareCatalog& catalog, const Document& doc);
+
+// Reads the common building blocks, for other loaders that embed them.
+hw::Price read_price(const Node& node, Dimension dim);
+std::vector<hw::Source> read_sources(const Node& node);
+hw::Confidence read_confidence(const Node& node);
+
+}  // namespace cs::load
