@@ -18,7 +18,10 @@ std::string_view to_string(OpKind k) {
   return "op";
 }
 
-double Op::flops() const {
+double Op::flops() const { return flops_scale * base_flops(); }
+double Op::bytes_moved() const { return bytes_scale * base_bytes(); }
+
+double Op::base_flops() const {
   switch (kind) {
     case OpKind::gemm:
     case OpKind::batched_gemm: return 2.0 * m * n * k * batch;
@@ -36,7 +39,7 @@ double Op::flops() const {
   return 0.0;
 }
 
-double Op::bytes_moved() const {
+double Op::base_bytes() const {
   const double e = bytes_per_element(dtype);
   switch (kind) {
     case OpKind::gemm:

@@ -32,8 +32,17 @@ struct Op {
   double bytes = 0;
   double flops_per_byte = 0;
 
+  // Scales for kernels derived from a shape but doing more work on it (attention backward
+  // recomputes scores and runs five matmuls instead of two: flops x2.5, bytes x2).
+  double flops_scale = 1.0;
+  double bytes_scale = 1.0;
+
   double flops() const;
   double bytes_moved() const;
+
+ private:
+  double base_flops() const;
+  double base_bytes() const;
 };
 
 // Constructors for the common cases.
