@@ -2,8 +2,10 @@
 // mapping from exceptions to exit codes.
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <vector>
 #include <ostream>
 
+#include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "sim/core/assert.hpp"
 #include "sim/core/error.hpp"
@@ -22,10 +24,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.add_option("--data-dir", data_dir,
                  "Folder holding hardware-profiles/, models/catalog/ and scenarios/ (default: found automatically)");
 
-  CheckOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Load and validate a scenario, print a summary; no simulation");
-  check_cmd->add_option("scenario", check.scenario, "Scenario JSON file")->required();
-  check_cmd->add_flag("--json", check.json, "Print the summary as JSON");
+  // One line per subcommand; each file owns its options (cli/command.hpp).
+  const std::vector<Command> commands = {
+      add_check_command(app),
+      add_validate_command(app),
+  };
 
   try {
     app.parse(argc, argv);
@@ -46,7 +49,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (!data_dir.empty()) global.data_dir = data_dir;
 
   try {
-    if (*check_cmd) return run_check(global, check, out);
+    const CommandContext ctx{global, out, err};
+    for (const auto& c : commands) {
+      if (*c.app) return c.run(ctx);
+    }
     err << "clustersim: no command given\n";
     return kExitBadInput;
   } catch (const InputError& e) {

@@ -1,6 +1,8 @@
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <ostream>
 
+#include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "loaders/scenario_loader.hpp"
 
@@ -23,6 +25,14 @@ int run_check(const GlobalOptions& g, const CheckOptions& o, std::ostream& out) 
   out << "seed      " << s.header.seed << "\n";
   out << "valid: yes\n";
   return kExitOk;
+}
+
+Command add_check_command(CLI::App& app) {
+  auto options = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", "Load and validate a scenario, print a summary; no simulation");
+  cmd->add_option("scenario", options->scenario, "Scenario JSON file")->required();
+  cmd->add_flag("--json", options->json, "Print the summary as JSON");
+  return {cmd, [options](const CommandContext& c) { return run_check(c.global, *options, c.out); }};
 }
 
 }  // namespace cs::cli
