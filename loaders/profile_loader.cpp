@@ -108,6 +108,7 @@ hw::AcceleratorSpec read_accelerator(ObjectReader& r, const std::string& file) {
   }
   {
     ObjectReader h(r.required("host_link", "{pcie_gen, lanes, bandwidth_per_direction}"));
+    if (auto t = h.optional("technology")) a.host_link.technology = t->as_enum({"pcie", "nvlink-c2c"});
     a.host_link.pcie_gen = static_cast<int>(h.required("pcie_gen").as_int(1, 7));
     a.host_link.lanes = static_cast<int>(h.int_or("lanes", 16, 1, 32));
     a.host_link.bandwidth_per_direction = h.required("bandwidth_per_direction").as_positive_quantity(Dimension::bandwidth);
@@ -165,7 +166,7 @@ hw::NodeSpec read_node(ObjectReader& r, const std::string& file) {
   {
     ObjectReader nic(r.required("nics", "{model, count}"));
     n.nic = nic.required("model", "catalog name of the NIC").as_nonempty_string();
-    n.nics = static_cast<int>(nic.required("count").as_int(0, 64));
+    n.nics = static_cast<int>(nic.required("count").as_int(0, 1024));
     n.nic_rate = nic.quantity_or("rate", Dimension::bandwidth, 0.0);
     nic.finish();
   }
