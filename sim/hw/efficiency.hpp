@@ -46,6 +46,7 @@ struct DefaultCurves {
   double mem_max = 0.90;            // asymptotic fraction of HBM bandwidth
   double mem_half_bytes = 2.0e6;    // kernel size reaching half of mem_max
   double attention_factor = 0.60;   // fused attention vs GEMM efficiency at the same shape
+  std::string basis;                // free text: which published figures set these numbers
 };
 
 class EfficiencyModel {
