@@ -126,6 +126,7 @@ hw::AcceleratorSpec read_accelerator(ObjectReader& r, const std::string& file) {
       g.finish();
     }
     dc.gemm_max = e.number_or("gemm_max_default", dc.gemm_max, 0.01, 1.0);
+    dc.tile_overhead_s = e.quantity_or("tile_overhead", Dimension::duration, dc.tile_overhead_s, 0.0, 1e-3);
     dc.k_half = e.number_or("k_half", dc.k_half, 0.0, 1e6);
     dc.mem_max = e.number_or("memory_max", dc.mem_max, 0.01, 1.0);
     dc.mem_half_bytes = e.quantity_or("memory_half_size", Dimension::bytes, dc.mem_half_bytes);
@@ -412,7 +413,8 @@ OrderedJson to_profile_json(const hw::AcceleratorSpec& a) {
   }
   if (!gm.empty()) eff["gemm_max"] = std::move(gm);
   eff["gemm_max_default"] = dc.gemm_max;
-  eff["k_half"] = dc.k_half;
+  eff["tile_overhead"] = dc.tile_overhead_s;
+  if (dc.k_half > 0) eff["k_half"] = dc.k_half;
   eff["memory_max"] = dc.mem_max;
   eff["memory_half_size"] = dc.mem_half_bytes;
   eff["attention_factor"] = dc.attention_factor;
