@@ -65,6 +65,7 @@ models::TrainingSpec read_training_section(const Node& node, const ModelCatalog&
     orr.finish();
   }
   t.framework_overhead_bytes = r.quantity_or("framework_overhead", Dimension::bytes, t.framework_overhead_bytes);
+  t.sustained_efficiency = r.number_or("sustained_efficiency", t.sustained_efficiency, 0.05, 1.0);
   if (auto b = r.optional("token_budget")) t.token_budget = static_cast<double>(b->as_count(1));
   t.simulate_all_ranks = r.bool_or("simulate_all_ranks", false);
   r.finish();

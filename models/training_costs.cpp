@@ -18,6 +18,26 @@ double fp8_cast_seconds(const hw::ComputeModel& cm, const hw::Op& op, bool backw
   return cm.seconds(hw::elementwise(3.0 * elems, hw::DType::bf16, 0.5));
 }
 
+// Without a fused kernel (Megatron before FlashAttention) attention runs as two batched
+// GEMMs around a softmax that reads and writes the score matrix (scale, mask, softmax and
+// dropout fused into one kernel, plus the dropout mask).
+void unfuse_attention(std::vector<NamedOp>& ops, hw::DType dtype) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].op.kind != hw::OpKind::attention) continue;
+    const hw::Op a = ops[i].op;
+    const double bh = a.batch * a.heads;
+    const double score_elems = bh * a.q_len * a.kv_len;
+    const double e = hw::bytes_per_element(dtype);
+    std::vector<NamedOp> parts;
+    parts.push_back({"attn_scores", hw::gemm(a.q_len, a.kv_len, a.head_dim, dtype, bh)});
+    parts.push_back({"attn_softmax", hw::elementwise(score_elems * (2.0 * e + 1.0), dtype, 2.0)});
+    parts.push_back({"attn_values", hw::gemm(a.q_len, a.head_dim, a.kv_len, dtype, bh)});
+    ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(i));
+    ops.insert(ops.begin() + static_cast<std::ptrdiff_t>(i), parts.begin(), parts.end());
+    return;
+  }
+}
+
 LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
   const ParallelLayout& l = s.layout;
   const bool fp8 = s.precision == hw::DType::fp8;
@@ -31,8 +51,9 @@ LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int lay
   par.ep = l.ep;
   par.sequence_parallel = l.sequence_parallel && l.tp > 1;
   LayerForward f = layer_forward(s.model, layer, shape, par, act);
+  if (!s.flash_attention) unfuse_attention(f.ops, act);
   LayerCosts c;
-  double attention_fwd = 0;
+  double attention_fwd = 0, attention_flops = 0;
   for (NamedOp& op : f.ops) {
     if (op.op.kind == hw::OpKind::attention && l.cp > 1) {
       // Each CP rank's queries see the whole sequence; load-balanced causal masking leaves
@@ -46,7 +67,11 @@ LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int lay
     double t = fc.seconds + (fp8 && is_gemm(op.op) ? fp8_cast_seconds(cm, op.op, false) : 0.0);
     c.fwd += t;
     c.fwd_flops += fc.flops;
-    if (op.op.kind == hw::OpKind::attention) attention_fwd = t;
+    if (op.op.kind == hw::OpKind::attention || op.name == "attn_scores" || op.name == "attn_softmax" ||
+        op.name == "attn_values") {
+      attention_fwd += t;
+      attention_flops += fc.flops;
+    }
     for (const NamedOp& b : backward_of(op)) {
       c.bwd += cm.seconds(b.op) + (fp8 && is_gemm(b.op) ? fp8_cast_seconds(cm, b.op, true) : 0.0);
     }
@@ -57,6 +82,7 @@ LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int lay
   } else if (s.recompute == Recompute::selective && !s.flash_attention) {
     // Selective recomputation redoes the attention core (flash attention's backward already does).
     c.recompute = attention_fwd;
+    c.recompute_flops = attention_flops;
   }
   c.tp_bytes = f.tp_collective_bytes;
   c.tp_collectives = f.tp_collectives;
@@ -202,6 +228,10 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
         c.flops_hw += 3.0 * head_flops;
         if (!m.tied_embeddings || l.pp > 1) dense_params += static_cast<double>(m.vocab) * m.hidden / l.tp;
       }
+      const double derate = 1.0 / std::clamp(s.sustained_efficiency, 0.05, 1.0);
+      c.fwd *= derate;
+      c.bwd *= derate;
+      c.recompute *= derate;
       c.params = dense_params + expert_params;
       // Gradients and weights in 16 bits on the wire.
       const double dense_bytes = 2.0 * dense_params, expert_bytes = 2.0 * expert_params;
@@ -218,7 +248,7 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
       stage.params += c.params;
     }
     const double shard = l.zero_stage >= 1 ? static_cast<double>(l.dp) * l.cp : 1.0;
-    stage.optimizer = optimizer_seconds(cm, stage.params / shard);
+    stage.optimizer = optimizer_seconds(cm, stage.params / shard) / std::clamp(s.sustained_efficiency, 0.05, 1.0);
   }
   return sc;
 }

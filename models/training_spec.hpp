@@ -40,6 +40,10 @@ struct TrainingSpec {
   bool overlap_dp_comm = true;            // gradient reduction bucketed under backward
   bool overlap_tp_comm = false;           // TP collectives on a side stream under the next GEMMs
   double framework_overhead_bytes = 2.0 * 1024 * 1024 * 1024;  // CUDA context, allocator slack
+  // Fraction of the compute model's isolated-kernel speed a training step sustains end to
+  // end: clocks held below boost under the power limit, gaps between kernels, framework
+  // work (data loading, logging). Fitted once (docs/training.md); 1 = kernels back to back.
+  double sustained_efficiency = 0.85;
   double token_budget = 0;                // tokens to train on (0 = no time-to-train)
   bool simulate_all_ranks = false;
 
