@@ -323,14 +323,8 @@ GroupShape group_shape(const Fabric& f, const std::vector<int>& ranks) {
     int c = std::numeric_limits<int>::max();
     for (const auto& n : g.domain_nics) c = std::min(c, static_cast<int>(n.size()));
     s.channels = std::max(1, c);
-    s.net_bw = f.nic_bandwidth();
     // The GPU -> NIC attachment may be narrower than the NIC.
-    for (const Link& l : f.links()) {
-      if (l.kind == LinkKind::pcie && f.vertex(l.to).kind == VertexKind::nic) {
-        s.net_bw = std::min(s.net_bw, l.capacity);
-        break;
-      }
-    }
+    s.net_bw = std::min(f.nic_bandwidth(), f.nic_attach_capacity());
     const int a = g.domain_ranks.front().front();
     const int b = g.domain_ranks.back().front();
     s.alpha_net = f.scale_out_latency(f.node_of(a), f.node_of(b)) + p.message_overhead_s;
