@@ -1,5 +1,7 @@
 #include "loaders/scenario_loader.hpp"
 
+#include "loaders/inference_section.hpp"
+
 namespace cs::load {
 
 ScenarioHeader read_scenario_header(ObjectReader& top, const std::string& file) {
@@ -19,10 +21,11 @@ ScenarioHeader read_scenario_header(ObjectReader& top, const std::string& file) 
   return h;
 }
 
-Scenario parse_scenario(const Document& doc, const DataPaths& /*data*/) {
+Scenario parse_scenario(const Document& doc, const DataPaths& data) {
   ObjectReader top(Node::root(doc));
   Scenario s;
   s.header = read_scenario_header(top, doc.file);
+  if (auto n = top.optional("inference")) s.inference = read_inference_section(*n, data, nullptr, s.header.seed);
   top.finish();
   return s;
 }

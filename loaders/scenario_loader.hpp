@@ -5,10 +5,12 @@
 // optional "description" and "seed", and the sections that later layers define.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "loaders/data_paths.hpp"
 #include "loaders/json_reader.hpp"
+#include "models/serving/serving_spec.hpp"
 
 namespace cs::load {
 
@@ -24,6 +26,7 @@ struct ScenarioHeader {
 
 struct Scenario {
   ScenarioHeader header;
+  std::optional<models::serving::ServingSpec> inference;  // "inference" section
 };
 
 // Reads the header keys from the top-level object (and marks them consumed).
