@@ -1,6 +1,9 @@
 #include "loaders/inference_section.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "loaders/model_loader.hpp"
 #include "loaders/profile_loader.hpp"
@@ -151,6 +154,9 @@ sv::ServingSpec read_inference_section(const Node& node, const hw::HardwareCatal
     } catch (const InputError& e) {
       a->fail(e.detail());
     }
+    if (cluster && cluster->accelerator.name != s.accelerator.name) {
+      a->fail("the cluster's accelerator is " + cluster->accelerator.name + "; leave \"accelerator\" out or match it");
+    }
   } else if (cluster) {
     s.accelerator = cluster->accelerator;
   } else {
@@ -204,6 +210,18 @@ sv::ServingSpec read_inference_section(const Node& node, const hw::HardwareCatal
     }
     d.finish();
     s.replicas = dis.prefill_replicas + dis.decode_replicas;
+    if (dis.transfer_bandwidth <= 0 && cluster) {
+      // Pools inside one scale-up domain move KV over it; across nodes, over the NICs
+      // (each GPU's share of its node's scale-out bandwidth).
+      const int per_node = std::max(1, cluster->accelerators_per_node());
+      if (s.total_gpus() > per_node) {
+        dis.transfer_bandwidth = cluster->nic.port_rate * cluster->nic.ports * cluster->nics_per_node() / per_node;
+      }
+    }
+  }
+  if (cluster && s.total_gpus() > cluster->accelerators) {
+    node.fail("the deployment needs " + std::to_string(s.total_gpus()) + " accelerators but the cluster has " +
+              std::to_string(cluster->accelerators));
   }
 
   {
