@@ -29,6 +29,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_check_command(app),
       add_validate_command(app),
       add_simulate_command(app),
+      add_profiles_command(app),
   };
 
   try {

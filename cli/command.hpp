@@ -28,5 +28,6 @@ struct Command {
 Command add_check_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
+Command add_profiles_command(CLI::App& app);
 
 }  // namespace cs::cli
