@@ -11,6 +11,7 @@
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
 #include "loaders/validation.hpp"
+#include "loaders/validate_microbench.hpp"
 #include "sim/core/error.hpp"
 
 namespace cs::cli {
@@ -29,6 +30,7 @@ struct ValidateOptions {
 // validated by --kind network).
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
+      {"microbench", load::validate_microbench},
   };
   return table;
 }
