@@ -50,6 +50,8 @@ int run_validate(const CommandContext& c, const ValidateOptions& o) {
   const load::Document doc = load::read_json_file(o.file);
   load::ObjectReader top(load::Node::root(doc));
   const load::Node records = top.required("records", "an array of published records");
+  for (const char* meta : {"title", "schema", "conventions"}) top.skip(meta);
+  top.finish();
   std::vector<load::Node> all;
   for (std::size_t i = 0; i < records.size(); ++i) all.push_back(records.at(i));
 
