@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/validate_training.hpp"
 #include "loaders/validation.hpp"
 #include "loaders/validate_microbench.hpp"
 #include "sim/core/error.hpp"
@@ -31,6 +32,7 @@ struct ValidateOptions {
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
       {"microbench", load::validate_microbench},
+      {"training", load::validate_training},
   };
   return table;
 }
