@@ -27,5 +27,6 @@ struct Command {
 // Registrars, one per subcommand (defined in the command's own file).
 Command add_check_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
+Command add_calibration_command(CLI::App& app);
 
 }  // namespace cs::cli

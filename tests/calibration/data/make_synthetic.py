@@ -33,7 +33,10 @@ samples = {"gemm": [], "memory": [], "launch": noisy(LAUNCH), "transfers": [], "
 for m in (1, 16, 256, 4096):
     for n in (1024, 8192):
         for k in (1024, 8192):
-            t = 2.0 * m * n * k / (989e12 * gemm_eff(m, n, k)) + LAUNCH
+            # the slower of made-up compute and of reading/writing the operands at 2.9 TB/s
+            compute = 2.0 * m * n * k / (989e12 * gemm_eff(m, n, k))
+            memory = 2.0 * (m * k + k * n + m * n) / 2.9e12
+            t = max(compute, memory) + LAUNCH
             samples["gemm"].append({"dtype": "bf16", "m": m, "n": n, "k": k, "seconds": noisy(t)})
 for kernel, moved in (("copy", 2.0), ("read", 1.0)):
     for size in (4096, 262144, 16777216, 268435456, 1073741824):
