@@ -161,6 +161,20 @@ int main(int argc, char** argv) {
     if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
       throw cs::InputError(out.string(), "", "output folder does not exist");
     }
+    // One measured profile per accelerator: refuse to create a second one beside it.
+    const std::filesystem::path measured_dir = paths.profiles() / "measured";
+    if (std::filesystem::is_directory(measured_dir)) {
+      for (const auto& entry : std::filesystem::directory_iterator(measured_dir)) {
+        if (entry.path().extension() != ".json") continue;
+        std::error_code ec;
+        if (std::filesystem::equivalent(entry.path(), out, ec)) continue;
+        if (load::read_measured_profile_file(entry.path()).accelerator == accelerator) {
+          throw cs::InputError(entry.path().string(), "/accelerator",
+                               "already calibrates \"" + accelerator + "\"; move it away, or pass --out " +
+                                   entry.path().string() + " to replace it");
+        }
+      }
+    }
 
     const auto start = std::chrono::steady_clock::now();
     const cs::calib::DeviceQuery dev = cs::calib::query_device(plan.device);
