@@ -29,5 +29,6 @@ Command add_check_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
 Command add_profiles_command(CLI::App& app);
+Command add_calibration_command(CLI::App& app);
 
 }  // namespace cs::cli
