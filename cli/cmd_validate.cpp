@@ -11,6 +11,7 @@
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
 #include "loaders/validate_inference.hpp"
+#include "loaders/validate_training.hpp"
 #include "loaders/validation.hpp"
 #include "sim/core/error.hpp"
 
@@ -31,6 +32,7 @@ struct ValidateOptions {
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
       {"inference", load::validate_inference},
+      {"training", load::validate_training},
   };
   return table;
 }

@@ -9,7 +9,7 @@
 
 namespace cs::cli {
 
-int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const SimulateOptions& o) {
+int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const InferenceOutputs& o) {
   namespace sv = models::serving;
   const sv::ServingSpec& spec = *s.inference;
   sim::TraceRecorder recorder;

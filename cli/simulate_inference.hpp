@@ -7,14 +7,13 @@
 
 namespace cs::cli {
 
-struct SimulateOptions {
-  std::filesystem::path scenario;
+struct InferenceOutputs {
   std::filesystem::path out;       // result JSON (empty = none)
-  std::filesystem::path requests;  // per-request CSV (inference)
-  std::filesystem::path trace;     // Chrome trace
-  bool quiet = false;
+  std::filesystem::path requests;  // per-request CSV (empty = none)
+  std::filesystem::path trace;     // Chrome trace (empty = none)
+  bool quiet = false;              // no text summary
 };
 
-int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const SimulateOptions& o);
+int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const InferenceOutputs& o);
 
 }  // namespace cs::cli

@@ -4,6 +4,7 @@
 #include "loaders/inference_section.hpp"
 #include "loaders/model_loader.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/training_section.hpp"
 
 namespace cs::load {
 
@@ -34,6 +35,9 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   if (auto n = top.optional("inference")) {
     s.inference = read_inference_section(*n, *s.catalog, load_model_catalog(data.model_catalog()), data,
                                          s.cluster ? &*s.cluster : nullptr, s.header.seed);
+  }
+  if (auto t = top.optional("training")) {
+    s.training = read_training_section(*t, load_model_catalog(data.model_catalog()), s.cluster ? &*s.cluster : nullptr);
   }
   top.finish();
   return s;
