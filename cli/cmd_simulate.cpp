@@ -19,7 +19,7 @@ int run_simulate(const CommandContext& c, const SimulateOptions& o) {
     throw InputError(o.scenario.string(), "", "the scenario has both \"training\" and \"inference\"; simulate one at a time");
   }
   if (s.training) return run_training_simulation(c, s, o.out, o.trace, o.all_ranks);
-  if (s.inference) return run_inference_simulation(c, s, o);
+  if (s.inference) return run_inference_simulation(c, s, {o.out, o.requests, o.trace, o.quiet});
   throw InputError(o.scenario.string(), "", "nothing to simulate: the scenario has no workload section (\"training\" or \"inference\")");
 }
 

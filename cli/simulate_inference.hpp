@@ -3,11 +3,17 @@
 #include <filesystem>
 
 #include "cli/command.hpp"
-#include "cli/commands.hpp"
 #include "loaders/scenario_loader.hpp"
 
 namespace cs::cli {
 
-int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const SimulateOptions& o);
+struct InferenceOutputs {
+  std::filesystem::path out;       // result JSON (empty = none)
+  std::filesystem::path requests;  // per-request CSV (empty = none)
+  std::filesystem::path trace;     // Chrome trace (empty = none)
+  bool quiet = false;              // no text summary
+};
+
+int run_inference_simulation(const CommandContext& c, const load::Scenario& s, const InferenceOutputs& o);
 
 }  // namespace cs::cli

@@ -116,10 +116,15 @@ void write_requests_csv(const sv::ServingResult& r, std::ostream& out) {
 }
 
 void print_serving_summary(const sv::ServingResult& r, const sv::ServingSpec& spec, std::ostream& out) {
-  out << fmt::format("inference {}: {} on {} x {} ({} replicas{}, tp {} pp {}, {})\n", r.name, r.model, r.gpus,
-                     r.accelerator, r.replicas, r.disaggregated ? ", disaggregated" : "",
-                     spec.disaggregation.enabled ? spec.disaggregation.prefill_shape.tp : spec.shape.tp,
-                     spec.disaggregation.enabled ? spec.disaggregation.prefill_shape.pp : spec.shape.pp,
+  std::string layout;
+  if (spec.disaggregation.enabled) {
+    const auto& d = spec.disaggregation;
+    layout = fmt::format("prefill {} x tp{} pp{}, decode {} x tp{} pp{}", d.prefill_replicas, d.prefill_shape.tp,
+                         d.prefill_shape.pp, d.decode_replicas, d.decode_shape.tp, d.decode_shape.pp);
+  } else {
+    layout = fmt::format("{} replica{} x tp{} pp{}", r.replicas, r.replicas == 1 ? "" : "s", spec.shape.tp, spec.shape.pp);
+  }
+  out << fmt::format("inference {}: {} on {} x {} ({}, {})\n", r.name, r.model, r.gpus, r.accelerator, layout,
                      hw::name(spec.shape.weight_dtype));
   for (const auto& m : r.memory) {
     out << fmt::format("memory    {}: {:.1f} GiB weights, {:.1f} GiB activations, {:.1f} GiB KV = {} tokens per replica\n",

@@ -210,14 +210,6 @@ sv::ServingSpec read_inference_section(const Node& node, const hw::HardwareCatal
     }
     d.finish();
     s.replicas = dis.prefill_replicas + dis.decode_replicas;
-    if (dis.transfer_bandwidth <= 0 && cluster) {
-      // Pools inside one scale-up domain move KV over it; across nodes, over the NICs
-      // (each GPU's share of its node's scale-out bandwidth).
-      const int per_node = std::max(1, cluster->accelerators_per_node());
-      if (s.total_gpus() > per_node) {
-        dis.transfer_bandwidth = cluster->nic.port_rate * cluster->nic.ports * cluster->nics_per_node() / per_node;
-      }
-    }
   }
   if (cluster && s.total_gpus() > cluster->accelerators) {
     node.fail("the deployment needs " + std::to_string(s.total_gpus()) + " accelerators but the cluster has " +

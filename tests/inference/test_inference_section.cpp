@@ -3,6 +3,7 @@
 #include <string>
 
 #include "loaders/scenario_loader.hpp"
+#include "models/serving/fabric_comm.hpp"
 
 using namespace cs::load;
 
@@ -101,4 +102,35 @@ TEST_CASE("inference section: empirical lengths from a trace column") {
       "output_tokens": {"kind": "empirical", "values": [10, 20], "weights": [1, 3]}}})");
   CHECK(s.inference->synthetic->prompt_tokens.kind() == cs::sim::Distribution::Kind::empirical);
   CHECK(s.inference->synthetic->output_tokens.mean() == doctest::Approx(17.5));
+}
+
+TEST_CASE("inference section: the cluster supplies the accelerator and the fabric model times TP") {
+  const Scenario s = parse_scenario(
+      parse_json_text(R"({"schema_version": 1, "name": "x", "cluster": {"node": "dgx-h100"},
+        "inference": {"model": "llama-2-70b", "replica": {"tp": 8}, )" + kWorkload + "}}",
+                      "s.json"),
+      DataPaths{CLUSTERSIM_SOURCE_DIR});
+  REQUIRE(s.inference.has_value());
+  REQUIRE(s.cluster.has_value());
+  CHECK(s.inference->accelerator.name == s.cluster->accelerator.name);
+  const auto comm = cs::models::serving::fabric_comm(*s.inference, *s.cluster);
+  const double small = comm.replica.all_reduce(64e3, 8);
+  const double large = comm.replica.all_reduce(64e6, 8);
+  CHECK(small > 0);
+  CHECK(large > 5 * small);
+  CHECK(comm.replica.source.find("network model") != std::string::npos);
+
+  // More GPUs than the cluster has is an error naming both counts.
+  CHECK(error_of(R"({"model": "llama-2-70b", "accelerator": "h100-sxm", "replicas": 1, "replica": {"tp": 8}, )" +
+                 kWorkload + "}")
+            .empty());
+  try {
+    parse_scenario(parse_json_text(R"({"schema_version": 1, "name": "x", "cluster": {"node": "dgx-h100"},
+        "inference": {"model": "llama-2-70b", "replicas": 2, "replica": {"tp": 8}, )" + kWorkload + "}}",
+                                   "s.json"),
+                   DataPaths{CLUSTERSIM_SOURCE_DIR});
+    FAIL("expected an InputError");
+  } catch (const cs::InputError& e) {
+    CHECK(std::string(e.what()).find("needs 16 accelerators but the cluster has 8") != std::string::npos);
+  }
 }
