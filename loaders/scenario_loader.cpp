@@ -1,6 +1,7 @@
 #include "loaders/scenario_loader.hpp"
 
 #include "loaders/cluster_section.hpp"
+#include "loaders/plan_section.hpp"
 #include "loaders/profile_loader.hpp"
 
 namespace cs::load {
@@ -29,6 +30,7 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   s.header = read_scenario_header(top, doc.file);
   s.catalog = std::move(catalog);
   if (auto c = top.optional("cluster")) s.cluster = read_cluster_section(*c, *s.catalog);
+  if (auto p = top.optional("plan")) s.plan = read_plan_section(*p, *s.catalog, data, s.header.name);
   (void)data;
   top.finish();
   return s;

@@ -18,7 +18,7 @@
 
 namespace cs::planner {
 
-inline constexpr double kHoursPerYear = 8760.0;
+inline constexpr double kHoursPerYear = 8766.0;  // a Julian year (365.25 days), as "4y" parses
 
 enum class Acquisition { buy, rent };
 std::string_view to_string(Acquisition a);
