@@ -31,6 +31,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_plan_command(app),
       add_sweep_command(app),
       add_merge_command(app),
+      add_simulate_command(app),
+      add_profiles_command(app),
   };
 
   try {

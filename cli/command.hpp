@@ -30,5 +30,7 @@ Command add_validate_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
+Command add_simulate_command(CLI::App& app);
+Command add_profiles_command(CLI::App& app);
 
 }  // namespace cs::cli

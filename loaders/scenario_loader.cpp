@@ -3,6 +3,7 @@
 #include "loaders/cluster_section.hpp"
 #include "loaders/plan_section.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/training_section.hpp"
 
 namespace cs::load {
 
@@ -31,6 +32,9 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   s.catalog = std::move(catalog);
   if (auto c = top.optional("cluster")) s.cluster = read_cluster_section(*c, *s.catalog);
   if (auto p = top.optional("plan")) s.plan = read_plan_section(*p, *s.catalog, data, s.header.name);
+  if (auto t = top.optional("training")) {
+    s.training = read_training_section(*t, load_model_catalog(data.model_catalog()), s.cluster ? &*s.cluster : nullptr);
+  }
   (void)data;
   top.finish();
   return s;

@@ -14,6 +14,7 @@
 #include "sim/hw/catalog.hpp"
 #include "sim/hw/cluster.hpp"
 #include "planner/plan_spec.hpp"
+#include "models/training_spec.hpp"
 
 namespace cs::load {
 
@@ -34,6 +35,7 @@ struct Scenario {
   std::shared_ptr<const hw::HardwareCatalog> catalog;  // hardware-profiles/ the names resolved against
   std::optional<hw::ClusterSpec> cluster;             // "cluster"
   std::optional<planner::PlanSpec> plan;               // "plan" (loaders/plan_section.hpp)
+  std::optional<models::TrainingSpec> training;       // "training" (loaders/training_section.hpp)
 };
 
 // Reads the header keys from the top-level object (and marks them consumed).
