@@ -1,5 +1,8 @@
 #include "loaders/scenario_loader.hpp"
 
+#include "loaders/cluster_section.hpp"
+#include "loaders/profile_loader.hpp"
+
 namespace cs::load {
 
 ScenarioHeader read_scenario_header(ObjectReader& top, const std::string& file) {
@@ -19,12 +22,20 @@ ScenarioHeader read_scenario_header(ObjectReader& top, const std::string& file) 
   return h;
 }
 
-Scenario parse_scenario(const Document& doc, const DataPaths& /*data*/) {
-  ObjectReader top(Node::root(doc));
+Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_ptr<const hw::HardwareCatalog> catalog) {
+  const Node root = Node::root(doc);
+  ObjectReader top(root);
   Scenario s;
   s.header = read_scenario_header(top, doc.file);
+  s.catalog = std::move(catalog);
+  if (auto c = top.optional("cluster")) s.cluster = read_cluster_section(*c, *s.catalog);
+  (void)data;
   top.finish();
   return s;
+}
+
+Scenario parse_scenario(const Document& doc, const DataPaths& data) {
+  return parse_scenario(doc, data, std::make_shared<const hw::HardwareCatalog>(load_catalog(data.profiles())));
 }
 
 Scenario load_scenario(const std::filesystem::path& path, const DataPaths& data) {
