@@ -108,6 +108,7 @@ void App::open_result(const std::filesystem::path& result, const std::filesystem
     if (!trace.empty() && std::filesystem::exists(trace)) r.timeline = load_trace_file(trace);
     if (r.name.empty()) r.name = result.stem().string();
     result_ = std::move(r);
+    ++result_generation_;
     selected_candidate_.reset();
     set_banner("Loaded result " + result.string(), false);
   } catch (const std::exception& e) {

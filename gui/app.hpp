@@ -59,6 +59,7 @@ struct PlannerView {
   int sort_column = -1;
   bool sort_ascending = true;
   std::optional<std::size_t> hovered;
+  int auto_selected_generation = -1;  // the result whose cheapest point was preselected
   void Draw(App& app);
 };
 struct CompareView {
@@ -98,6 +99,7 @@ class App {
   const std::optional<RunRecord>& last_run() const { return last_run_; }
   bool has_result() const { return result_.has_value(); }
   const ResultModel& result() const { return *result_; }
+  int result_generation() const { return result_generation_; }  // +1 per result opened
   std::vector<CompareColumn>& compare_columns() { return compare_; }
   std::optional<std::size_t>& selected_candidate() { return selected_candidate_; }
   const std::optional<Banner>& banner() const { return banner_; }
@@ -131,6 +133,7 @@ class App {
   ViewId current_view_ = ViewId::scenarios;
   std::optional<std::filesystem::path> screenshot_path_;
   int run_counter_ = 0;
+  int result_generation_ = 0;
   char export_path_[512] = "";
   char open_path_[512] = "";
 

@@ -64,7 +64,7 @@ std::vector<Tick> log_ticks(double lo, double hi) {
   const int e1 = static_cast<int>(std::ceil(std::log10(hi) - 1e-9));
   const int decades = e1 - e0;
   const int stride = std::max(1, decades / 8);  // at most ~8 labelled decades
-  const bool minor = decades < 3;
+  const bool minor = decades <= 3;
   for (int e = e0; e <= e1; ++e) {
     const double base = std::pow(10.0, e);
     if (base >= lo * (1 - 1e-9) && base <= hi * (1 + 1e-9) && (e - e0) % stride == 0) {

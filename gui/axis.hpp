@@ -3,7 +3,7 @@
 // is tested without a window).
 //
 // Linear axes use "nice numbers" (1, 2, 5 × 10^k steps, Heckbert's rule); log axes put
-// major ticks on powers of ten and, when fewer than three decades are shown, minor labelled
+// major ticks on powers of ten and, when at most three decades are shown, minor labelled
 // ticks at 2× and 5×. Scale maps data values to [0, 1] along the axis.
 #include <string>
 #include <vector>

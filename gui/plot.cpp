@@ -12,7 +12,7 @@ constexpr ImU32 kGridColour = IM_COL32(90, 90, 100, 110);
 constexpr ImU32 kBackground = IM_COL32(25, 27, 32, 255);
 constexpr float kLeftMargin = 64.0f;
 constexpr float kBottomMargin = 40.0f;
-constexpr float kTopMargin = 8.0f;
+constexpr float kTopMargin = 24.0f;  // room for the y-axis title above the plot
 constexpr float kRightMargin = 16.0f;
 
 ImVec2 widget_size(ImVec2 size) {

@@ -335,11 +335,15 @@ Better better_for_key(const std::string& key_in) {
 
 std::string label_for_key(const std::string& key) {
   // Drop the unit suffix and turn separators into spaces: "cost/usd_per_hour" -> "cost usd per hour".
+  // Only plain unit suffixes go ("step_time_s" -> "step time"); "tokens_per_s" stays.
   std::string k = key;
-  for (const char* suffix : {"_s", "_ms", "_us", "_ns", "_bytes", "_pct", "_percent"}) {
-    if (ends_with(k, suffix) && k.size() > std::string(suffix).size()) {
-      k.resize(k.size() - std::string(suffix).size());
-      break;
+  const std::string unit = unit_for_key(key);
+  if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns" || unit == "B" || unit == "%") {
+    for (const char* suffix : {"_s", "_ms", "_us", "_ns", "_bytes", "_pct", "_percent"}) {
+      if (ends_with(k, suffix) && k.size() > std::string(suffix).size()) {
+        k.resize(k.size() - std::string(suffix).size());
+        break;
+      }
     }
   }
   for (auto& ch : k) {
@@ -536,7 +540,7 @@ std::string csv_field(const std::string& s) {
 }
 std::string csv_number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;
 }
 }  // namespace

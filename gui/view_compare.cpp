@@ -52,9 +52,12 @@ void CompareView::Draw(App& app) {
   ImGui::SameLine();
   ImGui::Checkbox("only rows that differ", &only_differences);
   const int ncol = static_cast<int>(cols.size()) + 1;
-  const float table_h = std::max(200.0f, ImGui::GetContentRegionAvail().y * 0.55f);
+  const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2.0f;
+  const float table_h = std::min(std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.55f),
+                                 row_h * static_cast<float>(rows.size() + 2));
   if (ImGui::BeginTable("compare", ncol, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY |
-                                             ImGuiTableFlags_Resizable, ImVec2(0, table_h))) {
+                                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp,
+                        ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     for (std::size_t c = 0; c < cols.size(); ++c) {

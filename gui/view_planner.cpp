@@ -137,6 +137,15 @@ void PlannerView::Draw(App& app) {
   hovered = f.hovered ? hit_test(visible, f.mouse.x, f.mouse.y, 8.0f) : std::nullopt;
   auto& selected = app.selected_candidate();
   if (f.clicked) selected = hovered;
+  if (auto_selected_generation != app.result_generation()) {
+    // Once per result, until the user picks: the cheapest frontier configuration (by y).
+    auto_selected_generation = app.result_generation();
+    std::optional<std::size_t> best;
+    for (const auto& p : line) {
+      if (!best || cands[p.index].metric(yk)->value < cands[*best].metric(yk)->value) best = p.index;
+    }
+    selected = best;
+  }
   for (const auto& p : all) {
     if (selected && p.index == *selected) dl->AddCircle(ImVec2(p.x, p.y), 9.0f, IM_COL32(255, 255, 255, 255), 0, 2.0f);
     if (hovered && p.index == *hovered) dl->AddCircle(ImVec2(p.x, p.y), 7.0f, IM_COL32(255, 255, 255, 160), 0, 1.5f);
@@ -169,7 +178,7 @@ void PlannerView::Draw(App& app) {
     if (std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
   }
   const ImGuiTableFlags tf = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
-                             ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
+                             ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("candidates", static_cast<int>(cols.size()) + 2, tf, ImVec2(0, 0))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("configuration", ImGuiTableColumnFlags_WidthStretch, 3.0f);
