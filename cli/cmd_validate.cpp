@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/validate_training.hpp"
 #include "loaders/validation.hpp"
 #include "sim/core/error.hpp"
 
@@ -29,6 +30,7 @@ struct ValidateOptions {
 // validated by --kind network).
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
+      {"training", load::validate_training},
   };
   return table;
 }

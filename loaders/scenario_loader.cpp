@@ -2,6 +2,7 @@
 
 #include "loaders/cluster_section.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/training_section.hpp"
 
 namespace cs::load {
 
@@ -29,6 +30,9 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   s.header = read_scenario_header(top, doc.file);
   s.catalog = std::move(catalog);
   if (auto c = top.optional("cluster")) s.cluster = read_cluster_section(*c, *s.catalog);
+  if (auto t = top.optional("training")) {
+    s.training = read_training_section(*t, load_model_catalog(data.model_catalog()), s.cluster ? &*s.cluster : nullptr);
+  }
   (void)data;
   top.finish();
   return s;

@@ -13,6 +13,7 @@
 #include "loaders/json_reader.hpp"
 #include "sim/hw/catalog.hpp"
 #include "sim/hw/cluster.hpp"
+#include "models/training_spec.hpp"
 
 namespace cs::load {
 
@@ -32,6 +33,7 @@ struct Scenario {
   ScenarioHeader header;
   std::shared_ptr<const hw::HardwareCatalog> catalog;  // hardware-profiles/ the names resolved against
   std::optional<hw::ClusterSpec> cluster;             // "cluster"
+  std::optional<models::TrainingSpec> training;       // "training" (loaders/training_section.hpp)
 };
 
 // Reads the header keys from the top-level object (and marks them consumed).
