@@ -110,6 +110,7 @@ hw::AcceleratorSpec read_accelerator(ObjectReader& r, const std::string& file) {
   }
   {
     ObjectReader h(r.required("host_link", "{pcie_gen, lanes, bandwidth_per_direction}"));
+    if (auto t = h.optional("technology")) a.host_link.technology = t->as_enum({"pcie", "nvlink-c2c"});
     a.host_link.pcie_gen = static_cast<int>(h.required("pcie_gen").as_int(1, 7));
     a.host_link.lanes = static_cast<int>(h.int_or("lanes", 16, 1, 32));
     a.host_link.bandwidth_per_direction = h.required("bandwidth_per_direction").as_positive_quantity(Dimension::bandwidth);
@@ -127,11 +128,12 @@ hw::AcceleratorSpec read_accelerator(ObjectReader& r, const std::string& file) {
       g.finish();
     }
     dc.gemm_max = e.number_or("gemm_max_default", dc.gemm_max, 0.01, 1.0);
+    dc.tile_overhead_s = e.quantity_or("tile_overhead", Dimension::duration, dc.tile_overhead_s, 0.0, 1e-3);
     dc.k_half = e.number_or("k_half", dc.k_half, 0.0, 1e6);
     dc.mem_max = e.number_or("memory_max", dc.mem_max, 0.01, 1.0);
     dc.mem_half_bytes = e.quantity_or("memory_half_size", Dimension::bytes, dc.mem_half_bytes);
     dc.attention_factor = e.number_or("attention_factor", dc.attention_factor, 0.01, 1.0);
-    e.skip("basis");  // free text: which published figures set these numbers
+    dc.basis = e.string_or("basis", "");  // free text: which published figures set these numbers
     e.finish();
   }
   read_prices(r, &a.purchase, &a.cloud_hourly);
@@ -167,7 +169,7 @@ hw::NodeSpec read_node(ObjectReader& r, const std::string& file) {
   {
     ObjectReader nic(r.required("nics", "{model, count}"));
     n.nic = nic.required("model", "catalog name of the NIC").as_nonempty_string();
-    n.nics = static_cast<int>(nic.required("count").as_int(0, 64));
+    n.nics = static_cast<int>(nic.required("count").as_int(0, 1024));
     n.nic_rate = nic.quantity_or("rate", Dimension::bandwidth, 0.0);
     nic.finish();
   }
@@ -334,6 +336,174 @@ hw::HardwareCatalog load_catalog(const std::filesystem::path& dir) {
   }
   apply_calibration(catalog, dir / "measured");
   return catalog;
+}
+
+}  // namespace cs::load
+
+// ---------------------------------------------------------------------------------------
+// Writing profiles back as JSON (the inverse of the readers above).
+namespace cs::load {
+namespace {
+
+OrderedJson price_json(const hw::Price& p) {
+  if (p.source.empty() && p.date.empty()) return p.value;
+  return OrderedJson{{"value", p.value}, {"estimate", p.estimate}, {"source", p.source}, {"date", p.date}};
+}
+
+void put_prices(OrderedJson& j, const hw::Price* purchase, const hw::Price* hourly, const hw::Price* monthly = nullptr) {
+  OrderedJson prices = OrderedJson::object();
+  if (purchase && purchase->known()) prices["purchase"] = price_json(*purchase);
+  if (hourly && hourly->known()) prices["cloud_hourly"] = price_json(*hourly);
+  if (monthly && monthly->known()) prices["monthly_per_tb"] = price_json(*monthly);
+  if (!prices.empty()) j["prices"] = std::move(prices);
+}
+
+template <class Spec>
+OrderedJson common_head(const Spec& s, const char* kind) {
+  OrderedJson j = OrderedJson::object();
+  j["schema_version"] = kProfileSchemaVersion;
+  j["kind"] = kind;
+  j["name"] = s.name;
+  j["display_name"] = s.display_name;
+  return j;
+}
+
+template <class Spec>
+void common_tail(OrderedJson& j, const Spec& s) {
+  OrderedJson sources = OrderedJson::array();
+  for (const auto& src : s.sources) {
+    OrderedJson one{{"title", src.title}};
+    if (!src.url.empty()) one["url"] = src.url;
+    one["date"] = src.date;
+    sources.push_back(std::move(one));
+  }
+  j["sources"] = std::move(sources);
+  j["confidence"] = std::string(hw::to_string(s.confidence));
+  if (!s.notes.empty()) j["notes"] = s.notes;
+  if (!s.profile_file.empty()) j["_profile_file"] = s.profile_file;
+}
+
+}  // namespace
+
+OrderedJson to_profile_json(const hw::AcceleratorSpec& a) {
+  OrderedJson j = common_head(a, "accelerator");
+  j["vendor"] = a.vendor;
+  j["architecture"] = a.architecture;
+  j["type"] = a.kind;
+  j["compute_units"] = a.compute_units;
+  OrderedJson peaks = OrderedJson::object();
+  for (hw::DType d : hw::kAllDTypes) {
+    if (a.supports(d)) peaks[std::string(hw::name(d))] = a.peak_dense[hw::index(d)];
+  }
+  j["peak_dense"] = std::move(peaks);
+  j["sparsity_2to4"] = a.supports_sparsity;
+  j["memory"] = {{"capacity", a.memory_bytes}, {"bandwidth", a.memory_bandwidth}, {"type", a.memory_type}};
+  j["l2_cache"] = a.l2_bytes;
+  j["power"] = {{"tdp", a.tdp_watts}, {"idle", a.idle_watts}};
+  j["scale_up"] = {{"technology", a.scale_up.technology},
+                   {"links", a.scale_up.links},
+                   {"bandwidth_per_direction", a.scale_up.bandwidth_per_direction}};
+  j["host_link"] = {{"technology", a.host_link.technology},
+                    {"pcie_gen", a.host_link.pcie_gen},
+                    {"lanes", a.host_link.lanes},
+                    {"bandwidth_per_direction", a.host_link.bandwidth_per_direction}};
+  j["kernel_launch_overhead"] = a.kernel_launch_overhead_s;
+  const hw::DefaultCurves& dc = a.efficiency.defaults();
+  OrderedJson eff = OrderedJson::object();
+  OrderedJson gm = OrderedJson::object();
+  for (hw::DType d : hw::kAllDTypes) {
+    if (dc.gemm_max_by_dtype[hw::index(d)] > 0) gm[std::string(hw::name(d))] = dc.gemm_max_by_dtype[hw::index(d)];
+  }
+  if (!gm.empty()) eff["gemm_max"] = std::move(gm);
+  eff["gemm_max_default"] = dc.gemm_max;
+  eff["tile_overhead"] = dc.tile_overhead_s;
+  if (dc.k_half > 0) eff["k_half"] = dc.k_half;
+  eff["memory_max"] = dc.mem_max;
+  eff["memory_half_size"] = dc.mem_half_bytes;
+  eff["attention_factor"] = dc.attention_factor;
+  if (!dc.basis.empty()) eff["basis"] = dc.basis;
+  j["efficiency"] = std::move(eff);
+  put_prices(j, &a.purchase, &a.cloud_hourly);
+  common_tail(j, a);
+  j["_compute_times"] = a.efficiency.describe();
+  return j;
+}
+
+OrderedJson to_profile_json(const hw::NodeSpec& n) {
+  OrderedJson j = common_head(n, "node");
+  j["vendor"] = n.vendor;
+  j["accelerator"] = n.accelerator;
+  j["accelerators"] = n.accelerators;
+  OrderedJson su{{"kind", std::string(hw::to_string(n.scale_up.kind))},
+          {"domain_size", n.scale_up.domain_size},
+          {"bandwidth_per_accelerator", n.scale_up.bandwidth_per_accelerator},
+          {"latency", n.scale_up.latency_s}};
+  if (!n.scale_up.torus_dims.empty()) su["torus_dims"] = n.scale_up.torus_dims;
+  su["in_network_reduction"] = n.scale_up.in_network_reduction;
+  j["scale_up"] = std::move(su);
+  j["nics"] = {{"model", n.nic}, {"count", n.nics}, {"rate", n.nic_rate}};
+  j["host_memory"] = n.host_memory_bytes;
+  j["cpu_cores"] = n.cpu_cores;
+  if (n.local_nvme_bytes > 0 || n.local_nvme_bandwidth > 0) {
+    j["local_nvme"] = {{"capacity", n.local_nvme_bytes}, {"read_bandwidth", n.local_nvme_bandwidth}};
+  }
+  j["power"] = {{"max", n.max_power_watts}, {"base", n.base_power_watts}};
+  j["rack_units"] = n.rack_units;
+  put_prices(j, &n.purchase, &n.cloud_hourly);
+  common_tail(j, n);
+  return j;
+}
+
+OrderedJson to_profile_json(const hw::NicSpec& n) {
+  OrderedJson j = common_head(n, "nic");
+  j["technology"] = n.technology;
+  j["generation"] = n.generation;
+  j["ports"] = n.ports;
+  j["port_rate"] = n.port_rate;
+  j["latency"] = n.latency_s;
+  j["power"] = n.power_watts;
+  put_prices(j, &n.purchase, nullptr);
+  common_tail(j, n);
+  return j;
+}
+
+OrderedJson to_profile_json(const hw::SwitchSpec& s) {
+  OrderedJson j = common_head(s, "switch");
+  j["technology"] = s.technology;
+  j["radix"] = s.radix;
+  j["port_rate"] = s.port_rate;
+  j["latency"] = s.latency_s;
+  j["power"] = s.power_watts;
+  j["in_network_reduction"] = s.in_network_reduction;
+  j["rack_units"] = s.rack_units;
+  put_prices(j, &s.purchase, nullptr);
+  common_tail(j, s);
+  return j;
+}
+
+OrderedJson to_profile_json(const hw::LinkMediumSpec& l) {
+  OrderedJson j = common_head(l, "link_medium");
+  j["medium"] = l.kind;
+  j["rate"] = l.rate;
+  j["reach_m"] = l.reach_m;
+  j["power"] = l.power_watts;
+  put_prices(j, &l.purchase, nullptr);
+  common_tail(j, l);
+  return j;
+}
+
+OrderedJson to_profile_json(const hw::StorageSpec& s) {
+  OrderedJson j = common_head(s, "storage");
+  j["tier"] = std::string(hw::to_string(s.kind));
+  j["read_bandwidth"] = s.read_bandwidth;
+  j["write_bandwidth"] = s.write_bandwidth;
+  j["latency"] = s.latency_s;
+  j["capacity"] = s.capacity_bytes;
+  j["power"] = s.power_watts;
+  if (s.network_ports > 0 || s.port_rate > 0) j["network"] = {{"ports", s.network_ports}, {"port_rate", s.port_rate}};
+  put_prices(j, &s.purchase, nullptr, &s.monthly_per_tb);
+  common_tail(j, s);
+  return j;
 }
 
 }  // namespace cs::load

@@ -24,4 +24,17 @@ hw::Price read_price(const Node& node, Dimension dim);
 std::vector<hw::Source> read_sources(const Node& node);
 hw::Confidence read_confidence(const Node& node);
 
+// A profile as JSON in the profile format itself (docs/profile-format.md): the same keys the
+// loader reads, quantities as plain numbers in base units (bytes, bytes/s, FLOP/s, W, s,
+// USD, USD/hour), so the output loads back strictly to the same spec. Keys starting with
+// '_' carry derived facts (where the profile was loaded from, where compute times come from)
+// that the loader skips as comments. Keys keep the order of docs/profile-format.md.
+using OrderedJson = nlohmann::ordered_json;
+OrderedJson to_profile_json(const hw::AcceleratorSpec& spec);
+OrderedJson to_profile_json(const hw::NodeSpec& spec);
+OrderedJson to_profile_json(const hw::NicSpec& spec);
+OrderedJson to_profile_json(const hw::SwitchSpec& spec);
+OrderedJson to_profile_json(const hw::LinkMediumSpec& spec);
+OrderedJson to_profile_json(const hw::StorageSpec& spec);
+
 }  // namespace cs::load

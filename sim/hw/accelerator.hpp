@@ -18,6 +18,7 @@ struct ScaleUpLink {
 };
 
 struct HostLink {
+  std::string technology = "pcie";  // "pcie" or "nvlink-c2c" (Grace-Blackwell)
   int pcie_gen = 0;
   int lanes = 16;
   double bandwidth_per_direction = 0.0;  // bytes/s

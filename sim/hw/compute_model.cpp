@@ -1,6 +1,7 @@
 #include "sim/hw/compute_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/core/assert.hpp"
 #include "sim/core/error.hpp"
@@ -90,15 +91,48 @@ Op elementwise(double bytes, DType dtype, double flops_per_byte) {
   return op;
 }
 
+Op shard_columns(Op op, int tp) {
+  CS_ASSERT(tp >= 1, "shard_columns: tensor-parallel degree < 1");
+  CS_ASSERT(op.kind == OpKind::gemm || op.kind == OpKind::batched_gemm, "shard_columns: not a GEMM");
+  op.n = std::ceil(op.n / tp);
+  return op;
+}
+
+Op shard_rows(Op op, int tp) {
+  CS_ASSERT(tp >= 1, "shard_rows: tensor-parallel degree < 1");
+  CS_ASSERT(op.kind == OpKind::gemm || op.kind == OpKind::batched_gemm, "shard_rows: not a GEMM");
+  op.k = std::ceil(op.k / tp);
+  return op;
+}
+
+Op shard_heads(Op op, int tp) {
+  CS_ASSERT(tp >= 1, "shard_heads: tensor-parallel degree < 1");
+  CS_ASSERT(op.kind == OpKind::attention, "shard_heads: not attention");
+  const double kv = op.kv_heads > 0 ? op.kv_heads : op.heads;
+  op.heads = std::ceil(op.heads / tp);
+  // Fewer KV heads than ranks: each rank keeps (a replica of) one.
+  op.kv_heads = static_cast<int>(std::max(1.0, std::ceil(kv / tp)));
+  return op;
+}
+
+Op shard_bytes(Op op, int tp) {
+  CS_ASSERT(tp >= 1, "shard_bytes: tensor-parallel degree < 1");
+  CS_ASSERT(op.kind == OpKind::elementwise || op.kind == OpKind::reduction, "shard_bytes: not element-wise");
+  op.bytes /= tp;
+  return op;
+}
+
 OpCost ComputeModel::cost(const Op& op) const {
   const AcceleratorSpec& d = *device_;
   OpCost c;
   c.flops = op.flops();
   c.bytes = op.bytes_moved();
-  const bool tensor_op = op.kind == OpKind::gemm || op.kind == OpKind::batched_gemm || op.kind == OpKind::attention;
+  const bool is_gemm = op.kind == OpKind::gemm || op.kind == OpKind::batched_gemm;
+  const bool tensor_op = is_gemm || op.kind == OpKind::attention;
   double peak = 0.0;
   if (tensor_op) {
-    peak = d.peak(op.dtype, op.sparse);
+    // 2:4 sparsity applies to a GEMM's weight operand only, and only when the op asks for it.
+    peak = d.peak(op.dtype, op.sparse && is_gemm);
     if (peak <= 0.0) {
       throw InputError("accelerator " + d.name + " has no " + std::string(name(op.dtype)) +
                        " throughput; choose a precision it supports");
@@ -111,12 +145,12 @@ OpCost ComputeModel::cost(const Op& op) const {
     case OpKind::gemm:
     case OpKind::batched_gemm: {
       // A batched GEMM fills the machine as one GEMM whose M spans the batch.
-      c.compute_efficiency = d.efficiency.gemm(op.dtype, op.m * op.batch, op.n, op.k, d.compute_units);
+      c.compute_efficiency = d.efficiency.gemm(op.dtype, op.m * op.batch, op.n, op.k, d.compute_units, peak);
       break;
     }
     case OpKind::attention:
       c.compute_efficiency = d.efficiency.attention(op.dtype, op.q_len, op.kv_len, op.head_dim,
-                                                    op.batch * op.heads, d.compute_units);
+                                                    op.batch * op.heads, d.compute_units, peak);
       break;
     case OpKind::elementwise:
     case OpKind::reduction: c.compute_efficiency = 0.5; break;

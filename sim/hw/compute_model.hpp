@@ -18,7 +18,7 @@ std::string_view to_string(OpKind k);
 struct Op {
   OpKind kind = OpKind::gemm;
   DType dtype = DType::bf16;
-  bool sparse = false;  // 2:4 structured sparsity (GEMMs only, and only if the device has it)
+  bool sparse = false;  // 2:4 structured sparsity: GEMMs only, only if the device has it; ignored otherwise
 
   // gemm / batched_gemm: (M x K) * (K x N), `batch` independent products.
   double m = 0, n = 0, k = 0, batch = 1;
@@ -50,6 +50,13 @@ Op gemm(double m, double n, double k, DType dtype, double batch = 1);
 Op attention(double batch, double heads, double q_len, double kv_len, double head_dim, bool causal, DType dtype,
              int kv_heads = 0);
 Op elementwise(double bytes, DType dtype, double flops_per_byte = 0.25);
+
+// Tensor-parallel sharding over `tp` ranks (Megatron layout): each returns the op one rank
+// runs. Uneven splits round up, since the largest shard sets the step time.
+Op shard_columns(Op gemm_op, int tp);  // column-parallel linear: N / tp (QKV, MLP up)
+Op shard_rows(Op gemm_op, int tp);     // row-parallel linear: K / tp (attention out, MLP down)
+Op shard_heads(Op attention_op, int tp);  // heads / tp; KV heads / tp, at least one per rank
+Op shard_bytes(Op elementwise_op, int tp);
 
 struct OpCost {
   sim::SimTime time;

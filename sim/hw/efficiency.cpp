@@ -77,7 +77,14 @@ std::string EfficiencyModel::describe() const {
   return "measured (" + (measured_source_.empty() ? std::string("calibration tables") : measured_source_) + ")";
 }
 
-double EfficiencyModel::default_gemm(DType dtype, double m, double n, double k, int compute_units) const {
+double EfficiencyModel::k_half(double tile_m, double tile_n, int compute_units, double peak_flops) const {
+  if (defaults_.k_half > 0.0) return defaults_.k_half;
+  if (peak_flops <= 0.0 || compute_units <= 0) return kFallbackKHalf;
+  return defaults_.tile_overhead_s * (peak_flops / compute_units) / (2.0 * tile_m * tile_n);
+}
+
+double EfficiencyModel::default_gemm(DType dtype, double m, double n, double k, int compute_units,
+                                     double peak_flops) const {
   const double units = compute_units > 0 ? compute_units : 100.0;
   const double e_max = defaults_.gemm_max_by_dtype[index(dtype)] > 0.0 ? defaults_.gemm_max_by_dtype[index(dtype)]
                                                                        : defaults_.gemm_max;
@@ -86,13 +93,15 @@ double EfficiencyModel::default_gemm(DType dtype, double m, double n, double k, 
     const double tiles_m = std::ceil(m / tile.m);
     const double tiles_n = std::ceil(n / tile.n);
     const double padding = (m / (tiles_m * tile.m)) * (n / (tiles_n * tile.n));
+    const double k_half_tile = k_half(tile.m, tile.n, compute_units, peak_flops);
+    // Every split is a candidate at every K: the set of choices never depends on the shape,
+    // so the best time stays monotone in M, N and K.
     for (double split : kSplits) {
-      if (split > 1 && k / split < 256) break;
       const double tiles = tiles_m * tiles_n * split;
       const double waves = std::ceil(tiles / units);
       const double wave_eff = tiles / (waves * units);
       const double k_part = k / split;
-      const double k_eff = k_part / (k_part + defaults_.k_half);
+      const double k_eff = k_part / (k_part + k_half_tile);
       // Split-K adds a reduction pass over split partial outputs.
       const double split_cost = 1.0 / (1.0 + 0.04 * (split - 1));
       best = std::max(best, tile.relative * wave_eff * padding * k_eff * split_cost);
@@ -106,20 +115,20 @@ double EfficiencyModel::default_memory(double bytes) const {
   return std::max(1e-4, defaults_.mem_max * bytes / (bytes + defaults_.mem_half_bytes));
 }
 
-double EfficiencyModel::gemm(DType dtype, double m, double n, double k, int compute_units) const {
+double EfficiencyModel::gemm(DType dtype, double m, double n, double k, int compute_units, double peak_flops) const {
   CS_ASSERT(m > 0 && n > 0 && k > 0, "EfficiencyModel::gemm: empty GEMM");
   const GemmTable& t = gemm_tables_[index(dtype)];
   if (!t.empty()) return std::clamp(interpolate_gemm(t, m, n, k), 1e-4, 1.0);
-  return default_gemm(dtype, m, n, k, compute_units);
+  return default_gemm(dtype, m, n, k, compute_units, peak_flops);
 }
 
 double EfficiencyModel::attention(DType dtype, double q_len, double kv_len, double head_dim, double batch_heads,
-                                  int compute_units) const {
+                                  int compute_units, double peak_flops) const {
   // Fused attention runs one tile per (batch x head, 128-query block) and loops over the
   // keys: the same wave and loop-length effects as a GEMM with M = q_len x batch_heads,
   // N = head_dim, K = kv_len, scaled by how far fused kernels fall behind plain GEMMs.
   const double m = std::max(1.0, q_len) * std::max(1.0, batch_heads);
-  const double base = gemm(dtype, m, std::max(head_dim, 64.0), std::max(1.0, kv_len), compute_units);
+  const double base = gemm(dtype, m, std::max(head_dim, 64.0), std::max(1.0, kv_len), compute_units, peak_flops);
   const double head_factor = std::min(1.0, std::sqrt(head_dim / 128.0));
   return std::clamp(base * defaults_.attention_factor * head_factor, 1e-4, 1.0);
 }

@@ -7,9 +7,12 @@
 //   measured  trilinear interpolation over a grid of (log M, log N, log K), clamped to
 //             the grid's range; one grid per measured dtype.
 //   default   e_max(dtype) x tiling(M, N) x k_factor(K), where tiling picks the best of a
-//             few tile shapes (as cuBLAS heuristics do) by wave quantisation over the
-//             device's compute units and padding waste, and k_factor = K / (K + k_half)
-//             amortises each tile's prologue and epilogue.
+//             few tile shapes and split-K factors (as cuBLAS heuristics do) by wave
+//             quantisation over the device's compute units and padding waste, and
+//             k_factor = K / (K + k_half) amortises each tile's prologue and epilogue. k_half
+//             is the K whose main loop takes as long as the fixed per-tile cost:
+//             k_half = tile_overhead x (peak / compute_units) / (2 x tile_m x tile_n), so a
+//             faster unit (FP8 on Hopper) needs a longer K to hide the same fixed cost.
 // Memory bandwidth efficiency, as a function of bytes moved by one kernel:
 //   measured  piecewise-linear in log(bytes), clamped.
 //   default   mem_max x bytes / (bytes + mem_half_bytes).
@@ -42,19 +45,26 @@ struct DefaultCurves {
   // Largest fraction of the dense peak a large GEMM reaches, per dtype (0 = use `gemm_max`).
   std::array<double, kDTypeCount> gemm_max_by_dtype{};
   double gemm_max = 0.75;
-  double k_half = 64.0;             // K at which the prologue/epilogue costs as much as the loop
-  double mem_max = 0.90;            // asymptotic fraction of HBM bandwidth
+  // Fixed time per output tile (first loads in, results out), seconds. Fitted to the H100
+  // FP8 cuBLASLt table (docs/compute-model.md).
+  double tile_overhead_s = 1.4e-6;
+  // > 0: a fixed k_half for every tile, overriding tile_overhead_s. 0: derived from it.
+  double k_half = 0.0;
+  double mem_max = 0.89;            // asymptotic fraction of HBM bandwidth (H100 STREAM kernels)
   double mem_half_bytes = 2.0e6;    // kernel size reaching half of mem_max
   double attention_factor = 0.60;   // fused attention vs GEMM efficiency at the same shape
+  std::string basis;                // free text: which published figures set these numbers
 };
 
 class EfficiencyModel {
  public:
   // Efficiency of a GEMM (M x K) * (K x N) on `compute_units` units, in (0, 1].
-  double gemm(DType dtype, double m, double n, double k, int compute_units) const;
+  // `peak_flops` is the device's peak for this dtype (sets k_half from tile_overhead_s);
+  // 0 = unknown, which uses kFallbackKHalf.
+  double gemm(DType dtype, double m, double n, double k, int compute_units, double peak_flops = 0.0) const;
   // Efficiency of fused attention with the given per-head GEMM shapes.
   double attention(DType dtype, double q_len, double kv_len, double head_dim, double batch_heads,
-                   int compute_units) const;
+                   int compute_units, double peak_flops = 0.0) const;
   double memory(double bytes) const;
 
   bool gemm_measured(DType dtype) const { return !gemm_tables_[index(dtype)].empty(); }
@@ -72,7 +82,10 @@ class EfficiencyModel {
   void set_measured_source(std::string file) { measured_source_ = std::move(file); }
   const std::string& measured_source() const { return measured_source_; }
 
-  double default_gemm(DType dtype, double m, double n, double k, int compute_units) const;
+  double default_gemm(DType dtype, double m, double n, double k, int compute_units, double peak_flops = 0.0) const;
+  // The k_half a tile of tile_m x tile_n uses on this device (see the header comment).
+  double k_half(double tile_m, double tile_n, int compute_units, double peak_flops) const;
+  static constexpr double kFallbackKHalf = 128.0;
   double default_memory(double bytes) const;
 
  private:

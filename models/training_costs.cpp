@@ -1,0 +1,256 @@
+#include "models/training_costs.hpp"
+
+#include <algorithm>
+
+#include "models/layer_ops.hpp"
+#include "models/training_memory.hpp"
+
+namespace cs::models {
+namespace {
+
+using K = hw::CollectiveKind;
+
+bool is_gemm(const hw::Op& op) { return op.kind == hw::OpKind::gemm || op.kind == hw::OpKind::batched_gemm; }
+
+// FP8 GEMMs need their inputs cast (and scaled) from 16 bits: read 2 bytes, write 1.
+double fp8_cast_seconds(const hw::ComputeModel& cm, const hw::Op& op, bool backward) {
+  const double elems = backward ? op.m * op.n * op.batch : op.m * op.k * op.batch;
+  return cm.seconds(hw::elementwise(3.0 * elems, hw::DType::bf16, 0.5));
+}
+
+// Without a fused kernel (Megatron before FlashAttention) attention runs as two batched
+// GEMMs around a softmax that reads and writes the score matrix (scale, mask, softmax and
+// dropout fused into one kernel, plus the dropout mask).
+void unfuse_attention(std::vector<NamedOp>& ops, hw::DType dtype) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].op.kind != hw::OpKind::attention) continue;
+    const hw::Op a = ops[i].op;
+    const double bh = a.batch * a.heads;
+    const double score_elems = bh * a.q_len * a.kv_len;
+    const double e = hw::bytes_per_element(dtype);
+    std::vector<NamedOp> parts;
+    parts.push_back({"attn_scores", hw::gemm(a.q_len, a.kv_len, a.head_dim, dtype, bh)});
+    parts.push_back({"attn_softmax", hw::elementwise(score_elems * (2.0 * e + 1.0), dtype, 2.0)});
+    parts.push_back({"attn_values", hw::gemm(a.q_len, a.head_dim, a.kv_len, dtype, bh)});
+    ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(i));
+    ops.insert(ops.begin() + static_cast<std::ptrdiff_t>(i), parts.begin(), parts.end());
+    return;
+  }
+}
+
+LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
+  const ParallelLayout& l = s.layout;
+  const bool fp8 = s.precision == hw::DType::fp8;
+  const hw::DType act = fp8 ? hw::DType::bf16 : s.precision;
+  AttentionShape shape;
+  shape.batch = s.micro_batch;
+  shape.q_len = static_cast<double>(s.seq_len) / l.cp;
+  shape.kv_len = shape.q_len;
+  ParallelShape par;
+  par.tp = l.tp;
+  par.ep = l.ep;
+  par.sequence_parallel = l.sequence_parallel && l.tp > 1;
+  LayerForward f = layer_forward(s.model, layer, shape, par, act);
+  if (!s.flash_attention) unfuse_attention(f.ops, act);
+  LayerCosts c;
+  double attention_fwd = 0, attention_flops = 0;
+  for (NamedOp& op : f.ops) {
+    if (op.op.kind == hw::OpKind::attention && l.cp > 1) {
+      // Each CP rank's queries see the whole sequence; load-balanced causal masking leaves
+      // 1/cp of the full causal work per rank.
+      op.op.kv_len = s.seq_len;
+      op.op.causal = false;
+      op.op.flops_scale *= 0.5;
+    }
+    if (fp8 && is_gemm(op.op)) op.op.dtype = hw::DType::fp8;
+    const hw::OpCost fc = cm.cost(op.op);
+    double t = fc.seconds + (fp8 && is_gemm(op.op) ? fp8_cast_seconds(cm, op.op, false) : 0.0);
+    c.fwd += t;
+    c.fwd_flops += fc.flops;
+    if (op.op.kind == hw::OpKind::attention || op.name == "attn_scores" || op.name == "attn_softmax" ||
+        op.name == "attn_values") {
+      attention_fwd += t;
+      attention_flops += fc.flops;
+    }
+    for (const NamedOp& b : backward_of(op)) {
+      c.bwd += cm.seconds(b.op) + (fp8 && is_gemm(b.op) ? fp8_cast_seconds(cm, b.op, true) : 0.0);
+    }
+  }
+  if (s.recompute == Recompute::full) {
+    c.recompute = c.fwd;
+    c.recompute_flops = c.fwd_flops;
+  } else if (s.recompute == Recompute::selective && !s.flash_attention) {
+    // Selective recomputation redoes the attention core (flash attention's backward already does).
+    c.recompute = attention_fwd;
+    c.recompute_flops = attention_flops;
+  }
+  c.tp_bytes = f.tp_collective_bytes;
+  c.tp_collectives = f.tp_collectives;
+  c.ep_bytes = f.moe_dispatch_bytes;
+  if (l.cp > 1) c.cp_bytes = 2.0 * s.model.kv_dim() / std::min(l.tp, s.model.kv_heads) * shape.batch * shape.q_len *
+                            hw::bytes_per_element(act) * l.cp;
+  return c;
+}
+
+double optimizer_seconds(const hw::ComputeModel& cm, double params) {
+  // Adam: read/write fp32 master weights and both moments, read the gradient, write the
+  // 16-bit weights: ~30 bytes per parameter, bandwidth bound, split over a few kernels.
+  if (params <= 0) return 0.0;
+  return cm.seconds(hw::elementwise(30.0 * params, hw::DType::fp32, 0.4));
+}
+
+}  // namespace
+
+const LayerCosts& LayerCostCache::get(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
+  const ParallelLayout& l = s.layout;
+  const int kind = s.model.is_moe_layer(layer) ? 1 : 0;
+  const std::int64_t a = (static_cast<std::int64_t>(l.tp) << 40) | (static_cast<std::int64_t>(l.cp) << 24) |
+                         (static_cast<std::int64_t>(l.ep) << 8) | (l.sequence_parallel ? 1 : 0);
+  const std::int64_t b = (static_cast<std::int64_t>(s.micro_batch) << 32) | s.seq_len;
+  const std::int64_t c = (static_cast<std::int64_t>(s.precision) << 8) | (static_cast<std::int64_t>(s.recompute) << 4) |
+                         (s.flash_attention ? 1 : 0);
+  const std::int64_t shape = (static_cast<std::int64_t>(s.model.hidden) << 32) ^
+      (static_cast<std::int64_t>(s.model.ffn_hidden) << 12) ^ s.model.heads ^ (static_cast<std::int64_t>(s.model.kv_heads) << 52);
+  const Key key{s.model.name, cm.device().name, a, b, c, shape ^ kind};
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  return cache_.emplace(key, cost_layer(s, cm, layer)).first->second;
+}
+
+StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster, const CommModel& comm,
+                           LayerCostCache& cache) {
+  const ParallelLayout& l = s.layout;
+  const TransformerSpec& m = s.model;
+  const hw::ComputeModel cm(cluster.accelerator);
+  const int gpn = std::max(1, cluster.node.accelerators > 0 ? cluster.node.accelerators : 1);
+  const hw::DType act = s.precision == hw::DType::fp8 ? hw::DType::bf16 : s.precision;
+  StepCosts sc;
+  sc.gpus_per_node = gpn;
+  sc.micro_batches = s.micro_batches();
+  sc.peak_flops = cluster.accelerator.peak(s.precision);
+  sc.model_flops_per_step = m.training_flops_per_token(s.seq_len, false) * s.tokens_per_step();
+
+  const CommGroup tp = tp_group(l.tp, gpn);
+  const CommGroup cp = strided_group(l.cp, l.tp, gpn);
+  const CommGroup ep = strided_group(l.ep, l.tp * l.cp, gpn);
+  const CommGroup dp = strided_group(l.dp * l.cp, l.tp, gpn);
+  const CommGroup edp = strided_group(std::max(1, l.dp * l.cp / l.ep), l.tp * l.ep, gpn);
+  const CommGroup pp_pair = strided_group(2, l.tp * l.cp * l.dp, gpn);
+  const double tokens = static_cast<double>(s.micro_batch) * s.seq_len / l.cp;
+  const bool sp = l.sequence_parallel && l.tp > 1;
+  sc.p2p = l.pp > 1 ? comm.seconds(K::send_recv, pp_pair, 2.0 * tokens * m.hidden / (sp ? l.tp : 1)) : 0.0;
+
+  // Embedding (first stage) and output head with loss (last stage), forward and backward.
+  ParallelShape par;
+  par.tp = l.tp;
+  par.sequence_parallel = sp;
+  double embed_fwd = 0, embed_bwd = 0, head_fwd = 0, head_bwd = 0, head_flops = 0;
+  for (const NamedOp& op : embedding_forward(m, tokens, par, act)) {
+    embed_fwd += cm.seconds(op.op);
+    for (const NamedOp& b : backward_of(op)) embed_bwd += cm.seconds(b.op);
+  }
+  for (NamedOp op : head_forward(m, tokens, par, act, true)) {
+    if (s.precision == hw::DType::fp8 && is_gemm(op.op)) op.op.dtype = hw::DType::bf16;  // head stays 16-bit
+    const hw::OpCost c = cm.cost(op.op);
+    head_fwd += c.seconds;
+    head_flops += c.flops;
+    for (const NamedOp& b : backward_of(op)) head_bwd += cm.seconds(b.op);
+  }
+  const double tp_embed = comm.seconds(K::all_reduce, tp, 2.0 * tokens * m.hidden);
+
+  // Per-layer figures for each layer kind (dense, MoE), computed once.
+  struct KindCosts {
+    LayerCosts lc;
+    double tp = 0, ep = 0, cp = 0, dense_params = 0, expert_params = 0;
+  };
+  KindCosts kinds[2];
+  const double rec_comm = s.recompute == Recompute::full ? 1.0 : 0.0;
+  for (int kind = 0; kind < 2; ++kind) {
+    int layer = -1;
+    if (kind == 0) layer = m.moe.enabled() ? (m.moe.first_dense_layers > 0 ? 0 : -1) : 0;
+    if (kind == 1) layer = m.moe.enabled() ? m.moe.first_dense_layers : -1;
+    if (layer < 0) continue;
+    KindCosts& k = kinds[kind];
+    k.lc = cache.get(s, cm, layer);
+    k.tp = comm.seconds(K::all_reduce, tp, k.lc.tp_bytes);
+    k.ep = comm.seconds(K::all_to_all, ep, k.lc.ep_bytes);
+    k.cp = comm.seconds(K::all_gather, cp, k.lc.cp_bytes);
+    double experts = 0;
+    if (m.is_moe_layer(layer)) {
+      experts = m.moe.experts * (m.ffn == FfnKind::swiglu ? 3.0 : 2.0) * m.hidden * m.moe.expert_ffn_hidden;
+    }
+    k.dense_params = (m.layer_parameters(layer) - experts) / l.tp;
+    k.expert_params = experts / (static_cast<double>(l.tp) * l.ep);
+  }
+
+  sc.stages.resize(l.pp);
+  for (int st = 0; st < l.pp; ++st) {
+    StageCosts& stage = sc.stages[st];
+    stage.chunks.resize(l.virtual_stages);
+    for (int ch = 0; ch < l.virtual_stages; ++ch) {
+      ChunkCosts& c = stage.chunks[ch];
+      const LayerRange r = chunk_layers(s, st, ch);
+      c.layers = r.count;
+      int moe_layers = 0;
+      if (m.moe.enabled()) moe_layers = std::max(0, r.first + r.count - std::max(r.first, m.moe.first_dense_layers));
+      const int counts[2] = {r.count - moe_layers, moe_layers};
+      double dense_params = 0, expert_params = 0;
+      for (int kind = 0; kind < 2; ++kind) {
+        if (counts[kind] == 0) continue;
+        const KindCosts& k = kinds[kind];
+        const double n = counts[kind];
+        c.fwd += n * k.lc.fwd;
+        c.bwd += n * (k.lc.bwd + k.lc.recompute);
+        c.recompute += n * k.lc.recompute;
+        c.flops_model += n * 3.0 * k.lc.fwd_flops;
+        c.flops_hw += n * (3.0 * k.lc.fwd_flops + k.lc.recompute_flops);
+        c.tp_fwd += n * k.lc.tp_collectives * k.tp;
+        c.tp_bwd += n * k.lc.tp_collectives * k.tp * (1.0 + rec_comm);
+        c.ep_fwd += n * 2.0 * k.ep;
+        c.ep_bwd += n * 2.0 * k.ep * (1.0 + rec_comm);
+        c.cp_fwd += n * k.cp;
+        c.cp_bwd += n * k.cp * (2.0 + rec_comm);  // gather K/V again and reduce-scatter dK/dV
+        dense_params += n * k.dense_params;
+        expert_params += n * k.expert_params;
+      }
+      if (st == 0 && ch == 0) {
+        c.fwd += embed_fwd;
+        c.bwd += embed_bwd;
+        c.tp_fwd += l.tp > 1 ? tp_embed : 0.0;
+        dense_params += (static_cast<double>(m.vocab) * m.hidden +
+                         (m.learned_position_embeddings ? static_cast<double>(m.max_seq_len) * m.hidden : 0.0)) /
+                        l.tp;
+      }
+      if (st == l.pp - 1 && ch == l.virtual_stages - 1) {
+        c.fwd += head_fwd;
+        c.bwd += head_bwd;
+        c.flops_model += 3.0 * head_flops;
+        c.flops_hw += 3.0 * head_flops;
+        if (!m.tied_embeddings || l.pp > 1) dense_params += static_cast<double>(m.vocab) * m.hidden / l.tp;
+      }
+      const double derate = 1.0 / std::clamp(s.sustained_efficiency, 0.05, 1.0);
+      c.fwd *= derate;
+      c.bwd *= derate;
+      c.recompute *= derate;
+      c.params = dense_params + expert_params;
+      // Gradients and weights in 16 bits on the wire.
+      const double dense_bytes = 2.0 * dense_params, expert_bytes = 2.0 * expert_params;
+      switch (l.zero_stage) {
+        case 0:
+          c.grad_reduce = comm.seconds(K::all_reduce, dp, dense_bytes) + comm.seconds(K::all_reduce, edp, expert_bytes);
+          break;
+        default:
+          c.grad_reduce = comm.seconds(K::reduce_scatter, dp, dense_bytes) +
+                          comm.seconds(K::reduce_scatter, edp, expert_bytes);
+          c.param_gather = comm.seconds(K::all_gather, dp, dense_bytes) + comm.seconds(K::all_gather, edp, expert_bytes);
+          break;
+      }
+      stage.params += c.params;
+    }
+    const double shard = l.zero_stage >= 1 ? static_cast<double>(l.dp) * l.cp : 1.0;
+    stage.optimizer = optimizer_seconds(cm, stage.params / shard) / std::clamp(s.sustained_efficiency, 0.05, 1.0);
+  }
+  return sc;
+}
+
+}  // namespace cs::models
