@@ -98,3 +98,27 @@ TEST_CASE("invalid and non-fitting layouts are rejected with the reason") {
   CHECK(r.code == 2);
   CHECK(r.err.find("needs the interleaved schedule") != std::string::npos);
 }
+
+TEST_CASE("the network layer's fabric-aware collectives can price the step") {
+  // Both models price the same collectives; they differ in algorithm choice and link rates.
+  TempDir dir;
+  const std::string base = R"({"schema_version": 1, "name": "t", "cluster": {"node": "dgx-h100", "nodes": 16, "fabric": {"topology": "fat_tree", "oversubscription": OVS}},
+    "training": {"model": "llama-3-8b", "seq_len": 4096, "global_batch": 64, "parallelism": {"tp": 2, "pp": 2, "dp": 32},
+                 "overlap": {"dp": false}COMM}})";
+  auto make = [&](const std::string& ovs, const std::string& comm) {
+    std::string s = base;
+    s.replace(s.find("OVS"), 3, ovs);
+    s.replace(s.find("COMM"), 4, comm);
+    return s;
+  };
+  auto step = [&](const std::string& text, const std::string& name) {
+    const std::string out = (dir.path() / (name + ".out.json")).string();
+    const auto r = run_cli({"simulate", dir.write(name + ".json", text), "--out", out});
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(cs::test::read_file(out));
+    return std::make_pair(j["step_time_s"].get<double>(), j["breakdown_s"]["dp_comm"].get<double>());
+  };
+  const auto ab = step(make("1", ""), "ab");
+  const auto net = step(make("1", R"(, "comm_model": "network")"), "net");
+  CHECK(net.first == doctest::Approx(ab.first).epsilon(0.15));
+}
