@@ -109,12 +109,14 @@ LayerCostCache::Key LayerCostCache::key(const TrainingSpec& s, const hw::Compute
   const std::int64_t b = (static_cast<std::int64_t>(s.micro_batch) << 32) | s.seq_len;
   const std::int64_t c = (static_cast<std::int64_t>(s.precision) << 8) | (static_cast<std::int64_t>(s.recompute) << 4) |
                          (s.flash_attention ? 1 : 0);
-  const std::int64_t shape = (static_cast<std::int64_t>(s.model.hidden) << 32) ^
-                             (static_cast<std::int64_t>(s.model.ffn_hidden) << 12) ^ s.model.heads ^
-                             (static_cast<std::int64_t>(s.model.kv_heads) << 52) ^
-                             (static_cast<std::int64_t>(s.model.vocab) << 20);
+  const std::uint64_t shape_bits = (static_cast<std::uint64_t>(s.model.hidden) << 32) ^
+                                  (static_cast<std::uint64_t>(s.model.ffn_hidden) << 12) ^
+                                  static_cast<std::uint64_t>(s.model.heads) ^
+                                  (static_cast<std::uint64_t>(s.model.kv_heads) << 52) ^
+                                  (static_cast<std::uint64_t>(s.model.vocab) << 20);
+  const auto shape = static_cast<std::int64_t>(((shape_bits << 2) | static_cast<std::uint64_t>(kind)) & 0x7fffffffffffffffULL);
   return Key{std::hash<std::string>{}(s.model.name), std::hash<std::string>{}(cm.device().name), a, b, c,
-             shape * 4 + kind};
+             shape};
 }
 
 const LayerCosts& LayerCostCache::get(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
