@@ -243,7 +243,11 @@ void ServingSim::close_bucket(sim::SimTime end) {
 
 void ServingSim::on_sample(const sim::Event& e) {
   close_bucket(e.time);
-  if (!drained()) engine_.schedule_in(bucket_len_, sim::Handler::member<&ServingSim::on_sample>(*this), 0);
+  // Nothing else pending means nothing can change any more: stop sampling (a drained run,
+  // or requests that can never be served, which the result reports as unfinished).
+  if (!drained() && engine_.pending() > 0) {
+    engine_.schedule_in(bucket_len_, sim::Handler::member<&ServingSim::on_sample>(*this), 0);
+  }
 }
 
 ServingResult ServingSim::run() {

@@ -239,3 +239,20 @@ TEST_CASE("serving: tensor parallelism adds all-reduce time and shortens compute
   CHECK(t4_free < t4);
   CHECK(m4.cost(b).flops == doctest::Approx(m1.cost(b).flops).epsilon(0.02));
 }
+
+TEST_CASE("serving: a transferred KV that cannot fit the decode pool ends the run instead of hanging") {
+  sv::ServingSpec s = small_spec(2.0, 5.0, 2000, 20, 2);
+  s.disaggregation.enabled = true;
+  s.disaggregation.prefill_replicas = 1;
+  s.disaggregation.decode_replicas = 1;
+  s.disaggregation.prefill_shape = s.shape;
+  s.disaggregation.decode_shape = s.shape;
+  s.disaggregation.decode_shape.kv_capacity_tokens = 1024;
+  s.disaggregation.prefill_scheduler = s.scheduler;
+  s.disaggregation.decode_scheduler = s.scheduler;
+  const sv::ServingResult r = sv::simulate_serving(s);
+  CHECK(r.requests_arrived > 0);
+  CHECK(r.requests_completed == 0);
+  CHECK(r.ttft.count == r.requests_arrived);  // the prefill pool still produced first tokens
+  CHECK(r.duration_s < 60.0);
+}
