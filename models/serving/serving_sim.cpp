@@ -324,6 +324,7 @@ ServingResult ServingSim::run() {
     rr.mfu = rep.flops() / (rep.model().replica_peak_flops() * elapsed);
     rr.kv_occupancy_mean = rep.kv_series().mean(end);
     rr.kv_occupancy_max = rep.kv_series().max();
+    rr.kv_occupancy_end = rep.kv_used_fraction();
     rr.queue_mean = rep.queue_series().mean(end);
     rr.queue_max = rep.queue_series().max();
     rr.running_mean = rep.running_series().mean(end);
