@@ -42,7 +42,7 @@ Replica::Replica(ServingSim& owner, sim::Engine& engine, int index, ReplicaRole 
 void Replica::enqueue(std::uint32_t id) {
   Seq& s = owner_->seq(id);
   s.state = SeqState::waiting;
-  s.replica = static_cast<std::int16_t>(index_);
+  s.replica = index_;
   waiting_.push_back(id);
   queue_tw_.set(engine_->now(), static_cast<double>(waiting_.size()));
   if (!busy_) start_iteration();

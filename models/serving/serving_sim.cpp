@@ -138,7 +138,7 @@ void ServingSim::on_scheduled(std::uint32_t id, sim::SimTime now) {
 void ServingSim::on_first_token(std::uint32_t id, sim::SimTime now, int replica) {
   Seq& s = seqs_[id];
   s.first_token = now;
-  s.first_replica = static_cast<std::int16_t>(replica);
+  s.first_replica = replica;
   const double ttft = (now - s.arrival).seconds();
   ttft_.add(ttft);
   b_ttft_.add(ttft);
@@ -161,7 +161,7 @@ void ServingSim::on_prefill_complete(std::uint32_t id, sim::SimTime now, int rep
   const sim::SimTime done = start + dis.transfer_latency + sim::SimTime::transfer(bytes, bw * pairs);
   free_at = done;
   transfer_.add((done - now).seconds());
-  s.replica = static_cast<std::int16_t>(target);
+  s.replica = target;
   s.prefilled = s.prefill_target;
   engine_.schedule_at(done, sim::Handler::member<&ServingSim::on_kv_arrived>(*this), id);
 }
