@@ -33,6 +33,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_merge_command(app),
       add_simulate_command(app),
       add_profiles_command(app),
+      add_calibration_command(app),
   };
 
   try {

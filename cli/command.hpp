@@ -32,5 +32,6 @@ Command add_sweep_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
 Command add_profiles_command(CLI::App& app);
+Command add_calibration_command(CLI::App& app);
 
 }  // namespace cs::cli

@@ -1,6 +1,8 @@
 #include "loaders/scenario_loader.hpp"
 
 #include "loaders/cluster_section.hpp"
+#include "loaders/inference_section.hpp"
+#include "loaders/model_loader.hpp"
 #include "loaders/plan_section.hpp"
 #include "loaders/profile_loader.hpp"
 #include "loaders/training_section.hpp"
@@ -35,7 +37,10 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   if (auto t = top.optional("training")) {
     s.training = read_training_section(*t, load_model_catalog(data.model_catalog()), s.cluster ? &*s.cluster : nullptr);
   }
-  (void)data;
+  if (auto n = top.optional("inference")) {
+    s.inference = read_inference_section(*n, *s.catalog, load_model_catalog(data.model_catalog()), data,
+                                         s.cluster ? &*s.cluster : nullptr, s.header.seed);
+  }
   top.finish();
   return s;
 }

@@ -1,0 +1,591 @@
+#include "gui/result_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "loaders/json_reader.hpp"
+#include "sim/core/error.hpp"
+#include "gui/axis.hpp"
+
+namespace cs::gui {
+
+using nlohmann::json;
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
+
+std::string last_segment(const std::string& key) {
+  const auto slash = key.rfind('/');
+  return slash == std::string::npos ? key : key.substr(slash + 1);
+}
+
+std::string join_key(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "/" + key;
+}
+
+bool is_plain_number(const json& v) { return v.is_number() && std::isfinite(v.get<double>()); }
+
+// {"value": 1.2, "unit": "ms"} style quantities.
+std::optional<std::pair<double, std::string>> value_with_unit(const json& v) {
+  if (v.is_object() && v.contains("value") && is_plain_number(v["value"])) {
+    std::string unit = v.contains("unit") && v["unit"].is_string() ? v["unit"].get<std::string>() : "";
+    return std::make_pair(v["value"].get<double>(), unit);
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kPercentileKeys[] = {"p50", "p90", "p95", "p99", "p999", "mean", "max", "min"};
+
+bool is_percentile_object(const json& v) {
+  if (!v.is_object()) return false;
+  int hits = 0;
+  for (const char* k : kPercentileKeys) {
+    if (v.contains(k) && is_plain_number(v[k])) ++hits;
+  }
+  return hits >= 2 && (v.contains("p50") || v.contains("p99"));
+}
+
+bool is_number_map(const json& v) {
+  if (!v.is_object() || v.empty()) return false;
+  for (const auto& [k, x] : v.items()) {
+    if (k == "unit" || k == "total") continue;
+    if (!is_plain_number(x) && !value_with_unit(x)) return false;
+  }
+  return true;
+}
+
+bool is_breakdown_key(const std::string& key) {
+  const std::string last = last_segment(key);
+  return contains(last, "breakdown") || last.rfind("memory", 0) == 0;
+}
+
+const char* time_key_of(const json& obj) {
+  for (const char* k : {"t", "t_s", "time_s", "times_s", "time"}) {
+    if (obj.contains(k)) return k;
+  }
+  return nullptr;
+}
+
+BarSet make_barset(const std::string& key, const json& obj) {
+  BarSet b;
+  b.key = key;
+  b.title = label_for_key(last_segment(key));
+  b.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
+                                                           : unit_for_key(last_segment(key));
+  for (const auto& [k, x] : obj.items()) {
+    if (k == "unit" || k == "total") continue;
+    double v = 0.0;
+    if (auto q = value_with_unit(x)) {
+      v = q->first;
+      if (b.unit.empty()) b.unit = q->second;
+    } else {
+      v = x.get<double>();
+      if (b.unit.empty()) b.unit = unit_for_key(k);
+    }
+    b.parts.push_back({label_for_key(k), v});
+  }
+  return b;
+}
+
+Percentiles make_percentiles(const std::string& key, const json& obj) {
+  Percentiles p;
+  p.key = key;
+  p.title = label_for_key(last_segment(key));
+  p.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
+                                                           : unit_for_key(last_segment(key));
+  for (const char* k : kPercentileKeys) {
+    if (obj.contains(k) && is_plain_number(obj[k])) p.values.push_back({k, obj[k].get<double>()});
+  }
+  return p;
+}
+
+// Series from {"t": [...], "a": [...], "b": [...]} or [{"t": 0, "a": 1}, ...].
+void collect_series(const std::string& key, const json& v, std::vector<Series>& out) {
+  if (v.is_object()) {
+    const char* tk = time_key_of(v);
+    if (!tk || !v[tk].is_array()) return;
+    const json& t = v[tk];
+    for (const auto& [k, arr] : v.items()) {
+      if (k == tk || !arr.is_array() || arr.size() != t.size() || arr.empty()) continue;
+      Series s;
+      s.key = join_key(key, k);
+      s.title = label_for_key(k);
+      s.unit = unit_for_key(k);
+      bool ok = true;
+      for (std::size_t i = 0; i < arr.size() && ok; ++i) {
+        ok = is_plain_number(arr[i]) && is_plain_number(t[i]);
+        if (ok) {
+          s.t.push_back(t[i].get<double>());
+          s.v.push_back(arr[i].get<double>());
+        }
+      }
+      if (ok) out.push_back(std::move(s));
+    }
+  } else if (v.is_array() && !v.empty() && v[0].is_object()) {
+    const char* tk = time_key_of(v[0]);
+    if (!tk) return;
+    std::map<std::string, Series> by_key;
+    std::vector<std::string> order;
+    for (const auto& row : v) {
+      if (!row.is_object() || !row.contains(tk) || !is_plain_number(row[tk])) return;
+      for (const auto& [k, x] : row.items()) {
+        if (k == tk || !is_plain_number(x)) continue;
+        auto [it, inserted] = by_key.try_emplace(k);
+        if (inserted) {
+          order.push_back(k);
+          it->second.key = join_key(key, k);
+          it->second.title = label_for_key(k);
+          it->second.unit = unit_for_key(k);
+        }
+        it->second.t.push_back(row[tk].get<double>());
+        it->second.v.push_back(x.get<double>());
+      }
+    }
+    for (const auto& k : order) out.push_back(std::move(by_key[k]));
+  }
+}
+
+void collect_metrics(const std::string& prefix, const json& obj, std::vector<Metric>& out, int depth) {
+  if (!obj.is_object() || depth > 3) return;
+  for (const auto& [k, v] : obj.items()) {
+    const std::string key = join_key(prefix, k);
+    if (is_plain_number(v) && !v.is_boolean()) {
+      out.push_back({key, label_for_key(key), v.get<double>(), unit_for_key(k), better_for_key(k)});
+    } else if (auto q = value_with_unit(v)) {
+      out.push_back({key, label_for_key(key), q->first, q->second, better_for_key(k)});
+    } else if (v.is_object() && !is_breakdown_key(key) && !is_percentile_object(v) && !time_key_of(v)) {
+      collect_metrics(key, v, out, depth + 1);
+    }
+  }
+}
+
+// Walks the whole document for breakdowns, percentiles and series.
+void walk(const std::string& key, const json& v, ResultModel& r, int depth) {
+  if (depth > 6) return;
+  if (v.is_object()) {
+    if (!key.empty() && is_breakdown_key(key) && is_number_map(v)) {
+      r.breakdowns.push_back(make_barset(key, v));
+      return;
+    }
+    if (!key.empty() && is_percentile_object(v)) {
+      r.percentiles.push_back(make_percentiles(key, v));
+      return;
+    }
+    if (time_key_of(v) && v[time_key_of(v)].is_array()) {
+      collect_series(key, v, r.series);
+      return;
+    }
+    for (const auto& [k, x] : v.items()) {
+      if (depth == 0 && (k == "frontier" || k == "candidates")) continue;
+      walk(join_key(key, k), x, r, depth + 1);
+    }
+  } else if (v.is_array() && !v.empty() && v[0].is_object() && time_key_of(v[0])) {
+    collect_series(key, v, r.series);
+  }
+}
+
+std::string candidate_label(const json& c, std::size_t index) {
+  for (const char* k : {"label", "name", "config", "summary", "id"}) {
+    if (c.contains(k) && c[k].is_string()) return c[k].get<std::string>();
+  }
+  // A short description from the string fields (accelerator, fabric, layout, ...).
+  std::string s;
+  for (const auto& [k, v] : c.items()) {
+    if (v.is_string() && s.size() < 60) s += (s.empty() ? "" : " ") + v.get<std::string>();
+  }
+  return s.empty() ? "#" + std::to_string(index) : s;
+}
+
+std::string binding_of(const json& c) {
+  for (const char* k : {"binding_constraint", "binding", "bound_by"}) {
+    if (c.contains(k)) {
+      if (c[k].is_string()) return c[k].get<std::string>();
+      if (c[k].is_object() && c[k].contains("name") && c[k]["name"].is_string()) return c[k]["name"].get<std::string>();
+    }
+  }
+  return {};
+}
+
+Candidate make_candidate(const json& c, std::size_t index, bool frontier) {
+  Candidate out;
+  out.raw = c;
+  out.id = c.contains("id") ? (c["id"].is_string() ? c["id"].get<std::string>() : c["id"].dump())
+                            : std::to_string(index);
+  out.label = candidate_label(c, index);
+  out.on_frontier = frontier;
+  if (c.contains("on_frontier") && c["on_frontier"].is_boolean()) out.on_frontier = c["on_frontier"].get<bool>();
+  for (const char* k : {"feasible", "meets_constraints", "fits"}) {
+    if (c.contains(k) && c[k].is_boolean()) out.feasible = out.feasible && c[k].get<bool>();
+  }
+  out.binding = binding_of(c);
+  collect_metrics("", c, out.metrics, 0);
+  ResultModel tmp;
+  walk("", c, tmp, 0);
+  out.breakdowns = std::move(tmp.breakdowns);
+  return out;
+}
+
+void collect_candidates(const json& holder, ResultModel& r) {
+  std::set<std::string> seen;
+  auto add = [&](const json& arr, bool frontier) {
+    if (!arr.is_array()) return;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!arr[i].is_object()) continue;
+      Candidate c = make_candidate(arr[i], r.candidates.size(), frontier);
+      const std::string ident = c.id + "|" + c.label;
+      if (seen.count(ident)) {
+        if (frontier) {
+          for (auto& existing : r.candidates) {
+            if (existing.id + "|" + existing.label == ident) existing.on_frontier = true;
+          }
+        }
+        continue;
+      }
+      seen.insert(ident);
+      r.candidates.push_back(std::move(c));
+    }
+  };
+  if (holder.contains("frontier")) add(holder["frontier"], true);
+  if (holder.contains("candidates")) add(holder["candidates"], false);
+}
+
+}  // namespace
+
+double BarSet::total() const {
+  double t = 0.0;
+  for (const auto& p : parts) t += p.value;
+  return t;
+}
+bool BarSet::is_cost() const {
+  return contains(key, "cost") || contains(key, "usd") || contains(key, "price") || unit.rfind("$", 0) == 0;
+}
+bool BarSet::is_memory() const { return contains(key, "memory"); }
+
+const Metric* Candidate::metric(const std::string& key) const {
+  for (const auto& m : metrics) {
+    if (m.key == key) return &m;
+  }
+  return nullptr;
+}
+
+bool ResultModel::empty() const {
+  return headline.empty() && breakdowns.empty() && percentiles.empty() && series.empty() &&
+         candidates.empty() && timeline.empty();
+}
+
+std::vector<std::string> ResultModel::candidate_metric_keys() const {
+  std::vector<std::string> keys;
+  std::map<std::string, std::size_t> count;
+  for (const auto& c : candidates) {
+    for (const auto& m : c.metrics) {
+      if (count[m.key]++ == 0) keys.push_back(m.key);
+    }
+  }
+  // Keep keys most candidates have, so an axis choice plots most points.
+  std::vector<std::string> out;
+  for (const auto& k : keys) {
+    if (count[k] * 2 >= candidates.size()) out.push_back(k);
+  }
+  return out;
+}
+
+std::string unit_for_key(const std::string& key_in) {
+  const std::string key = last_segment(key_in);
+  struct Rule { const char* suffix; const char* unit; };
+  static const Rule rules[] = {
+      {"_usd_per_hour", "$/h"}, {"_usd_per_h", "$/h"}, {"_usd_per_mtok", "$/Mtok"},
+      {"_usd_per_million_tokens", "$/Mtok"}, {"_usd_per_year", "$/y"}, {"_usd", "$"},
+      {"_tokens_per_s", "tok/s"}, {"_tok_per_s", "tok/s"}, {"_requests_per_s", "req/s"},
+      {"_req_per_s", "req/s"}, {"_per_s", "/s"}, {"_tflops", "TFLOP/s"},
+      {"_pct", "%"}, {"_percent", "%"}, {"_ms", "ms"}, {"_us", "us"}, {"_ns", "ns"},
+      {"_s", "s"}, {"_hours", "h"}, {"_h", "h"}, {"_days", "d"}, {"_bytes", "B"}, {"_gib", "GiB"},
+      {"_gb", "GB"}, {"_kwh", "kWh"}, {"_mwh", "MWh"}, {"_kw", "kW"}, {"_w", "W"}, {"_j", "J"},
+  };
+  for (const auto& r : rules) {
+    if (ends_with(key, r.suffix)) return r.unit;
+  }
+  if (key == "mfu" || key == "hfu" || key == "goodput" || ends_with(key, "_fraction") ||
+      ends_with(key, "utilization") || ends_with(key, "occupancy"))
+    return "ratio";
+  return "";
+}
+
+Better better_for_key(const std::string& key_in) {
+  const std::string key = last_segment(key_in);
+  for (const char* k : {"per_s", "throughput", "mfu", "hfu", "goodput", "tflops", "util", "efficiency",
+                        "slo_met", "attainment"}) {
+    if (contains(key, k)) return Better::higher;
+  }
+  for (const char* k : {"cost", "usd", "price", "time", "latency", "ttft", "tpot", "itl", "e2e", "bubble",
+                        "exposed", "power", "energy", "queue", "wait", "preempt", "dropped", "violat"}) {
+    if (contains(key, k)) return Better::lower;
+  }
+  if (ends_with(key, "_s") || ends_with(key, "_ms") || ends_with(key, "_us")) return Better::lower;
+  return Better::neither;
+}
+
+std::string label_for_key(const std::string& key) {
+  // Drop the unit suffix and turn separators into spaces: "cost/usd_per_hour" -> "cost usd per hour".
+  // Only plain unit suffixes go ("step_time_s" -> "step time"); "tokens_per_s" stays.
+  std::string k = key;
+  const std::string unit = unit_for_key(key);
+  if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns" || unit == "B" || unit == "%") {
+    for (const char* suffix : {"_s", "_ms", "_us", "_ns", "_bytes", "_pct", "_percent"}) {
+      if (ends_with(k, suffix) && k.size() > std::string(suffix).size()) {
+        k.resize(k.size() - std::string(suffix).size());
+        break;
+      }
+    }
+  }
+  for (auto& ch : k) {
+    if (ch == '_') ch = ' ';
+    if (ch == '/') ch = ' ';
+  }
+  // "... usd" at the end reads better without it (the unit says "$").
+  if (ends_with(k, " usd")) k.resize(k.size() - 4);
+  return k;
+}
+
+std::string format_value(double v, const std::string& unit) {
+  char buf[96];
+  if (!std::isfinite(v)) return format_number(v);
+  if (unit == "s") {
+    const double a = std::fabs(v);
+    if (a == 0.0) return "0 s";
+    if (a < 1e-6) { std::snprintf(buf, sizeof buf, "%.3g ns", v * 1e9); return buf; }
+    if (a < 1e-3) { std::snprintf(buf, sizeof buf, "%.3g us", v * 1e6); return buf; }
+    if (a < 1.0) { std::snprintf(buf, sizeof buf, "%.3g ms", v * 1e3); return buf; }
+    if (a < 120.0) { std::snprintf(buf, sizeof buf, "%.3g s", v); return buf; }
+    if (a < 7200.0) { std::snprintf(buf, sizeof buf, "%.3g min", v / 60); return buf; }
+    if (a < 3 * 86400.0) { std::snprintf(buf, sizeof buf, "%.3g h", v / 3600); return buf; }
+    std::snprintf(buf, sizeof buf, "%.3g d", v / 86400);
+    return buf;
+  }
+  if (unit == "B") {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    int i = 0;
+    double x = v;
+    while (std::fabs(x) >= 1024.0 && i < 5) { x /= 1024.0; ++i; }
+    std::snprintf(buf, sizeof buf, "%.3g %s", x, units[i]);
+    return buf;
+  }
+  if (unit.rfind("$", 0) == 0) {
+    return "$" + format_number(v, 4) + unit.substr(1);
+  }
+  if (unit == "ratio") {
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100.0);
+    return buf;
+  }
+  if (unit == "%") {
+    std::snprintf(buf, sizeof buf, "%.2f%%", v);
+    return buf;
+  }
+  const std::string n = format_number(v, 4);
+  return unit.empty() ? n : n + " " + unit;
+}
+
+ResultModel read_result(const json& doc) {
+  ResultModel r;
+  r.raw = doc;
+  if (!doc.is_object()) return r;
+  for (const char* k : {"kind", "type", "mode"}) {
+    if (doc.contains(k) && doc[k].is_string()) {
+      r.kind = doc[k].get<std::string>();
+      break;
+    }
+  }
+  for (const char* k : {"name", "scenario"}) {
+    if (doc.contains(k) && doc[k].is_string()) {
+      r.name = doc[k].get<std::string>();
+      break;
+    }
+    if (doc.contains(k) && doc[k].is_object() && doc[k].contains("name") && doc[k]["name"].is_string()) {
+      r.name = doc[k]["name"].get<std::string>();
+      break;
+    }
+  }
+  // Headline: named summary objects first, then top-level numbers.
+  for (const char* k : {"summary", "metrics", "headline", "result"}) {
+    if (doc.contains(k) && doc[k].is_object()) collect_metrics("", doc[k], r.headline, 0);
+  }
+  for (const auto& [k, v] : doc.items()) {
+    if (k == "schema_version" || k == "seed") continue;
+    if (is_plain_number(v)) r.headline.push_back({k, label_for_key(k), v.get<double>(), unit_for_key(k), better_for_key(k)});
+  }
+  walk("", doc, r, 0);
+  // Plan results: the frontier may sit at the top or under "plan".
+  collect_candidates(doc, r);
+  if (doc.contains("plan") && doc["plan"].is_object()) collect_candidates(doc["plan"], r);
+  for (const char* k : {"binding_constraints", "constraints"}) {
+    if (!doc.contains(k)) continue;
+    const json& bc = doc[k];
+    if (bc.is_array()) {
+      for (const auto& x : bc) {
+        if (x.is_string()) r.binding_constraints.push_back(x.get<std::string>());
+        else if (x.is_object() && x.contains("name") && x["name"].is_string()) {
+          std::string s = x["name"].get<std::string>();
+          if (x.contains("binding") && x["binding"].is_boolean() && !x["binding"].get<bool>()) continue;
+          r.binding_constraints.push_back(s);
+        }
+      }
+    }
+  }
+  if (const std::string b = binding_of(doc); !b.empty()) r.binding_constraints.push_back(b);
+  for (const char* k : {"notes", "warnings"}) {
+    if (doc.contains(k) && doc[k].is_array()) {
+      for (const auto& x : doc[k]) {
+        if (x.is_string()) r.notes.push_back(x.get<std::string>());
+      }
+    }
+  }
+  if (r.kind.empty()) {
+    if (!r.candidates.empty()) r.kind = "plan";
+    else if (doc.contains("training")) r.kind = "training";
+    else if (doc.contains("inference")) r.kind = "inference";
+  }
+  return r;
+}
+
+Timeline read_chrome_trace(const json& doc, std::size_t max_spans) {
+  Timeline tl;
+  const json* events = nullptr;
+  if (doc.is_array()) events = &doc;
+  else if (doc.is_object() && doc.contains("traceEvents") && doc["traceEvents"].is_array()) events = &doc["traceEvents"];
+  if (!events) return tl;
+  std::map<std::pair<std::int64_t, std::int64_t>, int> row_of;
+  std::map<std::int64_t, std::string> process_names;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> thread_names;
+  std::map<std::string, int> cat_index;
+  struct Raw { std::pair<std::int64_t, std::int64_t> key; double start, dur; std::string name, cat; };
+  std::vector<Raw> raw;
+  auto num = [](const json& e, const char* k) -> std::int64_t {
+    return e.contains(k) && e[k].is_number() ? e[k].get<std::int64_t>() : 0;
+  };
+  for (const auto& e : *events) {
+    if (!e.is_object() || !e.contains("ph") || !e["ph"].is_string()) continue;
+    const std::string ph = e["ph"].get<std::string>();
+    if (ph == "M") {
+      const std::string what = e.value("name", "");
+      if (!e.contains("args") || !e["args"].is_object() || !e["args"].contains("name")) continue;
+      const std::string n = e["args"]["name"].is_string() ? e["args"]["name"].get<std::string>() : "";
+      if (what == "process_name") process_names[num(e, "pid")] = n;
+      if (what == "thread_name") thread_names[{num(e, "pid"), num(e, "tid")}] = n;
+    } else if (ph == "X") {
+      if (!e.contains("ts") || !e["ts"].is_number()) continue;
+      if (raw.size() >= max_spans) {
+        tl.truncated = true;
+        continue;
+      }
+      const double dur = e.contains("dur") && e["dur"].is_number() ? e["dur"].get<double>() : 0.0;
+      raw.push_back({{num(e, "pid"), num(e, "tid")}, e["ts"].get<double>() * 1e-6, dur * 1e-6,
+                     e.value("name", ""), e.value("cat", "")});
+    }
+  }
+  for (const auto& r : raw) row_of.emplace(r.key, 0);
+  int row = 0;
+  for (auto& [key, index] : row_of) {
+    index = row++;
+    std::string label;
+    auto pn = process_names.find(key.first);
+    label = pn != process_names.end() ? pn->second : "pid " + std::to_string(key.first);
+    auto tn = thread_names.find(key);
+    label += " / " + (tn != thread_names.end() ? tn->second : "tid " + std::to_string(key.second));
+    tl.rows.push_back(label);
+  }
+  bool first = true;
+  for (auto& r : raw) {
+    if (!cat_index.count(r.cat)) {
+      cat_index[r.cat] = static_cast<int>(tl.categories.size());
+      tl.categories.push_back(r.cat);
+    }
+    tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat)});
+    tl.t0 = first ? r.start : std::min(tl.t0, r.start);
+    tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
+    first = false;
+  }
+  std::sort(tl.spans.begin(), tl.spans.end(), [](const TimelineSpan& a, const TimelineSpan& b) {
+    return a.row != b.row ? a.row < b.row : a.start_s < b.start_s;
+  });
+  return tl;
+}
+
+ResultModel load_result_file(const std::filesystem::path& path) {
+  const load::Document d = load::read_json_file(path);
+  return read_result(d.root);
+}
+
+Timeline load_trace_file(const std::filesystem::path& path) {
+  const load::Document d = load::read_json_file(path);
+  return read_chrome_trace(d.root);
+}
+
+namespace {
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+std::string csv_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+}  // namespace
+
+std::string result_to_csv(const ResultModel& r) {
+  std::ostringstream out;
+  if (!r.candidates.empty()) {
+    std::vector<std::string> keys;
+    std::set<std::string> seen;
+    for (const auto& c : r.candidates) {
+      for (const auto& m : c.metrics) {
+        if (seen.insert(m.key).second) keys.push_back(m.key);
+      }
+    }
+    out << "id,label,on_frontier,feasible,binding";
+    for (const auto& k : keys) out << "," << csv_field(k);
+    out << "\n";
+    for (const auto& c : r.candidates) {
+      out << csv_field(c.id) << "," << csv_field(c.label) << "," << (c.on_frontier ? 1 : 0) << ","
+          << (c.feasible ? 1 : 0) << "," << csv_field(c.binding);
+      for (const auto& k : keys) {
+        out << ",";
+        if (const Metric* m = c.metric(k)) out << csv_number(m->value);
+      }
+      out << "\n";
+    }
+    return out.str();
+  }
+  out << "key,label,value,unit\n";
+  for (const auto& m : r.headline) {
+    out << csv_field(m.key) << "," << csv_field(m.label) << "," << csv_number(m.value) << "," << csv_field(m.unit) << "\n";
+  }
+  for (const auto& b : r.breakdowns) {
+    for (const auto& p : b.parts) {
+      out << csv_field(b.key + "/" + p.label) << "," << csv_field(b.title + ": " + p.label) << ","
+          << csv_number(p.value) << "," << csv_field(b.unit) << "\n";
+    }
+  }
+  for (const auto& p : r.percentiles) {
+    for (const auto& v : p.values) {
+      out << csv_field(p.key + "/" + v.label) << "," << csv_field(p.title + " " + v.label) << ","
+          << csv_number(v.value) << "," << csv_field(p.unit) << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace cs::gui
