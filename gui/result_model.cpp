@@ -54,10 +54,16 @@ bool is_percentile_object(const json& v) {
   return hits >= 2 && (v.contains("p50") || v.contains("p99"));
 }
 
+// Keys of a breakdown object that are not parts of the stack.
+bool is_bar_meta_key(const std::string& k) {
+  return k == "unit" || k == "total" || k == "capacity" || k == "limit" || contains(k, "stage") ||
+         contains(k, "index");
+}
+
 bool is_number_map(const json& v) {
   if (!v.is_object() || v.empty()) return false;
   for (const auto& [k, x] : v.items()) {
-    if (k == "unit" || k == "total") continue;
+    if (k == "unit") continue;
     if (!is_plain_number(x) && !value_with_unit(x)) return false;
   }
   return true;
@@ -78,11 +84,14 @@ const char* time_key_of(const json& obj) {
 BarSet make_barset(const std::string& key, const json& obj) {
   BarSet b;
   b.key = key;
-  b.title = label_for_key(last_segment(key));
+  b.title = label_for_key(key);
   b.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
                                                            : unit_for_key(last_segment(key));
+  for (const char* k : {"capacity", "limit"}) {
+    if (obj.contains(k) && is_plain_number(obj[k])) b.capacity = obj[k].get<double>();
+  }
   for (const auto& [k, x] : obj.items()) {
-    if (k == "unit" || k == "total") continue;
+    if (is_bar_meta_key(k)) continue;
     double v = 0.0;
     if (auto q = value_with_unit(x)) {
       v = q->first;
@@ -502,12 +511,16 @@ Timeline read_chrome_trace(const json& doc, std::size_t max_spans) {
     tl.rows.push_back(label);
   }
   bool first = true;
+  std::map<std::string, int> kind_index;
   for (auto& r : raw) {
     if (!cat_index.count(r.cat)) {
       cat_index[r.cat] = static_cast<int>(tl.categories.size());
       tl.categories.push_back(r.cat);
     }
-    tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat)});
+    const std::string kind = r.name.substr(0, r.name.find_first_of(" ([:"));
+    auto [it, added] = kind_index.try_emplace(kind, static_cast<int>(tl.kinds.size()));
+    if (added) tl.kinds.push_back(kind);
+    tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat), it->second});
     tl.t0 = first ? r.start : std::min(tl.t0, r.start);
     tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
     first = false;

@@ -7,7 +7,8 @@
 //   headline     numeric leaves of "summary" / "metrics" / "headline" objects (and top-level
 //                numbers); the unit comes from the key suffix (_s, _ms, _usd, _per_s, ...)
 //   breakdowns   objects whose key contains "breakdown" or starts with "memory", and whose
-//                values are numbers: drawn as stacked bars
+//                values are numbers: drawn as stacked bars ("total" is left out, "capacity" /
+//                "limit" becomes the bar's scale, keys naming an index ("stage") are skipped)
 //   percentiles  objects with p50 / p90 / p99 (mean, max) keys: latency tables
 //   series       objects holding a time array ("t", "t_s", "time_s") and equal-length number
 //                arrays, or arrays of objects with a time key: time series plots
@@ -44,6 +45,7 @@ struct BarSet {
   std::string title;  // "time breakdown"
   std::string unit;
   std::vector<BarPart> parts;
+  double capacity = 0.0;  // from a "capacity" / "limit" key (memory); 0 when none
   double total() const;
   bool is_cost() const;    // key mentions cost / usd / price
   bool is_memory() const;  // key starts with or contains memory
@@ -83,12 +85,14 @@ struct TimelineSpan {
   double dur_s = 0.0;
   std::string name;
   std::string category;
+  int kind = 0;  // index into Timeline::kinds: the span name's first word ("forward", "dp_reduce")
 };
 
 struct Timeline {
   std::vector<std::string> rows;  // one per (pid, tid), "node 0 / rank 3"
   std::vector<TimelineSpan> spans;  // sorted by row then start
-  std::vector<std::string> categories;  // distinct, first-seen order (colour index)
+  std::vector<std::string> categories;  // distinct, first-seen order
+  std::vector<std::string> kinds;       // distinct first words of span names: the colour key
   double t0 = 0.0;
   double t1 = 0.0;
   bool truncated = false;  // more spans than the view keeps
