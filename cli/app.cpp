@@ -28,8 +28,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   const std::vector<Command> commands = {
       add_check_command(app),
       add_validate_command(app),
+      add_plan_command(app),
+      add_sweep_command(app),
+      add_merge_command(app),
       add_simulate_command(app),
       add_profiles_command(app),
+      add_calibration_command(app),
   };
 
   try {

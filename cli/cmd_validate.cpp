@@ -11,7 +11,9 @@
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
 #include "loaders/validate_training.hpp"
+#include "loaders/validate_inference.hpp"
 #include "loaders/validation.hpp"
+#include "loaders/validate_microbench.hpp"
 #include "sim/core/error.hpp"
 
 namespace cs::cli {
@@ -30,7 +32,9 @@ struct ValidateOptions {
 // validated by --kind network).
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
+      {"microbench", load::validate_microbench},
       {"training", load::validate_training},
+      {"inference", load::validate_inference},
   };
   return table;
 }
@@ -50,6 +54,8 @@ int run_validate(const CommandContext& c, const ValidateOptions& o) {
   const load::Document doc = load::read_json_file(o.file);
   load::ObjectReader top(load::Node::root(doc));
   const load::Node records = top.required("records", "an array of published records");
+  for (const char* meta : {"title", "schema", "conventions"}) top.skip(meta);
+  top.finish();
   std::vector<load::Node> all;
   for (std::size_t i = 0; i < records.size(); ++i) all.push_back(records.at(i));
 

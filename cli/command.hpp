@@ -27,7 +27,11 @@ struct Command {
 // Registrars, one per subcommand (defined in the command's own file).
 Command add_check_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
+Command add_plan_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
 Command add_profiles_command(CLI::App& app);
+Command add_calibration_command(CLI::App& app);
 
 }  // namespace cs::cli

@@ -25,6 +25,16 @@ struct CheckOptions {
   std::filesystem::path scenario;
   bool json = false;
 };
+// `clustersim simulate`: the workload section decides what runs (cli/simulate_<kind>.cpp).
+struct SimulateOptions {
+  std::filesystem::path scenario;
+  std::filesystem::path out;       // result JSON (empty = none)
+  std::filesystem::path requests;  // per-request CSV (inference)
+  std::filesystem::path trace;     // Chrome trace
+  bool all_ranks = false;          // training: simulate every rank
+  bool quiet = false;
+};
+
 int run_check(const GlobalOptions& g, const CheckOptions& o, std::ostream& out);
 
 // Entry point shared by main() and the tests: parses argv, runs the command, maps

@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "loaders/calibration_profile.hpp"
+
 namespace cs::load {
 namespace {
 
@@ -332,6 +334,7 @@ hw::HardwareCatalog load_catalog(const std::filesystem::path& dir) {
   for (auto& [name, node] : catalog.nodes) {
     if (node.nic_rate == 0.0 && node.nics > 0) node.nic_rate = catalog.nics.at(node.nic).port_rate;
   }
+  apply_calibration(catalog, dir / "measured");
   return catalog;
 }
 

@@ -1,6 +1,9 @@
 #include "loaders/scenario_loader.hpp"
 
 #include "loaders/cluster_section.hpp"
+#include "loaders/inference_section.hpp"
+#include "loaders/model_loader.hpp"
+#include "loaders/plan_section.hpp"
 #include "loaders/profile_loader.hpp"
 #include "loaders/training_section.hpp"
 
@@ -30,10 +33,14 @@ Scenario parse_scenario(const Document& doc, const DataPaths& data, std::shared_
   s.header = read_scenario_header(top, doc.file);
   s.catalog = std::move(catalog);
   if (auto c = top.optional("cluster")) s.cluster = read_cluster_section(*c, *s.catalog);
+  if (auto p = top.optional("plan")) s.plan = read_plan_section(*p, *s.catalog, data, s.header.name);
   if (auto t = top.optional("training")) {
     s.training = read_training_section(*t, load_model_catalog(data.model_catalog()), s.cluster ? &*s.cluster : nullptr);
   }
-  (void)data;
+  if (auto n = top.optional("inference")) {
+    s.inference = read_inference_section(*n, *s.catalog, load_model_catalog(data.model_catalog()), data,
+                                         s.cluster ? &*s.cluster : nullptr, s.header.seed);
+  }
   top.finish();
   return s;
 }

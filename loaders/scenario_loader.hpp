@@ -11,9 +11,11 @@
 
 #include "loaders/data_paths.hpp"
 #include "loaders/json_reader.hpp"
+#include "models/serving/serving_spec.hpp"
+#include "models/training_spec.hpp"
+#include "planner/plan_spec.hpp"
 #include "sim/hw/catalog.hpp"
 #include "sim/hw/cluster.hpp"
-#include "models/training_spec.hpp"
 
 namespace cs::load {
 
@@ -33,7 +35,9 @@ struct Scenario {
   ScenarioHeader header;
   std::shared_ptr<const hw::HardwareCatalog> catalog;  // hardware-profiles/ the names resolved against
   std::optional<hw::ClusterSpec> cluster;             // "cluster"
+  std::optional<planner::PlanSpec> plan;               // "plan" (loaders/plan_section.hpp)
   std::optional<models::TrainingSpec> training;       // "training" (loaders/training_section.hpp)
+  std::optional<models::serving::ServingSpec> inference;  // "inference"
 };
 
 // Reads the header keys from the top-level object (and marks them consumed).

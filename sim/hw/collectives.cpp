@@ -188,7 +188,10 @@ AlgorithmModel model(const Fabric& f, const CollectiveSpec& spec, CollectiveAlgo
       const double per_tree = S / (2.0 * c);
       double time_per_byte = t.max_nic_flows * per_tree / s.net_bw;  // seconds for the NIC bottleneck
       if (s.per_domain > 1) {
-        const int chain = s.per_domain >= 3 ? 4 * c : 2 * c;
+        // A middle rank of a chain sends up and down in both trees (4 flows per channel); the
+        // head and the tail send one way. With one channel per rank every rank is head once
+        // and tail once.
+        const int chain = s.per_domain >= 3 ? (c == s.per_domain ? 4 * c - 4 : 4 * c) : 2 * c;
         time_per_byte = std::max(time_per_byte, chain * per_tree / s.scale_up_bw);
       }
       const int steps = 2 * (t.depth - 1 + s.per_domain - 1) + 1;

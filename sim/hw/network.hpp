@@ -39,7 +39,8 @@ struct CollectiveEstimate {
   CollectiveAlgorithm algorithm = CollectiveAlgorithm::ring;
 };
 
-class Fabric;  // topology graph + routing + link parameters (topology.hpp)
+class Fabric;       // topology graph + routing + link parameters (topology.hpp)
+class FlowNetwork;  // max-min flow solver (flow_network.hpp)
 
 // Builds the fabric of a cluster (scale-up domains and the scale-out network).
 std::shared_ptr<const Fabric> build_fabric(const ClusterSpec& cluster);
@@ -55,7 +56,7 @@ struct NetworkStats {
   std::uint64_t flows_started = 0;
   std::uint64_t flows_completed = 0;
   std::uint64_t rate_updates = 0;  // incremental max-min recomputations
-  double bytes_delivered = 0;
+  double bytes_delivered = 0;      // wire bytes of completed flows
 };
 
 // Flow-level simulation. Completion is reported by scheduling `done` with `payload` on the
@@ -71,6 +72,8 @@ class NetworkSim {
   void start_transfer(int src_endpoint, int dst_endpoint, double bytes, sim::Handler done, std::uint64_t payload);
   const NetworkStats& stats() const;
   const Fabric& fabric() const;
+  // The flows in flight (rates, link loads), for reports and tests.
+  const FlowNetwork& flows() const;
 
  private:
   struct Impl;

@@ -103,3 +103,16 @@ TEST_CASE("missing files and directories are bad input") {
   auto directory = run_cli({"check", dir.path().string()});
   CHECK(directory.code == 2);
 }
+
+TEST_CASE("every shipped scenario passes check") {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cs::test::source_path("scenarios"))) {
+    if (entry.path().extension() != ".json") continue;
+    CAPTURE(entry.path().string());
+    auto r = run_cli({"check", entry.path().string()});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    ++checked;
+  }
+  CHECK(checked >= 3);
+}

@@ -43,3 +43,11 @@ inline std::vector<int> iota_ranks(int n, int first = 0) {
 }
 
 }  // namespace cs::hw::testing
+
+#include <doctest/doctest.h>
+
+namespace cs::hw::testing {
+// A purely relative tolerance (doctest's Approx also adds an absolute part of `epsilon`,
+// which would make checks on times in seconds meaningless).
+inline doctest::Approx rel(double value, double epsilon = 1e-9) { return doctest::Approx(value).epsilon(epsilon).scale(0); }
+}  // namespace cs::hw::testing

@@ -10,6 +10,7 @@
 
 using namespace cs::hw;
 using cs::hw::testing::h100_cluster;
+using cs::hw::testing::rel;
 
 namespace {
 int count_kind(const Fabric& f, VertexKind k) {
@@ -39,8 +40,8 @@ TEST_CASE("NVSwitch node: star through one switch, all-to-all at the NVLink rate
   const auto p = path_of(*f, 0, 5);
   CHECK(p.size() == 2);
   check_connected(*f, p, 0, 5);
-  CHECK(f->link(p[0]).line_rate == doctest::Approx(450e9));
-  CHECK(f->link(p[0]).capacity == doctest::Approx(450e9 * f->profile().scale_up_efficiency));
+  CHECK(f->link(p[0]).line_rate == rel(450e9));
+  CHECK(f->link(p[0]).capacity == rel(450e9 * f->profile().scale_up_efficiency));
   CHECK(f->shortest_hops(f->endpoint_vertex(0), f->endpoint_vertex(5)) == 2);
 }
 
@@ -53,7 +54,7 @@ TEST_CASE("PCIe node: GPUs and NICs share the PCIe switch") {
   const auto p = path_of(*f, 1, 2);
   CHECK(p.size() == 2);
   CHECK(f->link(p[0]).kind == LinkKind::pcie);
-  CHECK(f->link(p[0]).line_rate == doctest::Approx(63e9));
+  CHECK(f->link(p[0]).line_rate == rel(63e9));
   const auto q = path_of(*f, 1, 9);  // other node: gpu-pcie-nic-leaf-nic-pcie-gpu
   check_connected(*f, q, 1, 9);
   CHECK(q.size() == 6);
@@ -69,7 +70,7 @@ TEST_CASE("NVL72-style rack: one scale-up domain of 72 across the rack") {
   CHECK(f->domain_size() == 72);
   CHECK(count_kind(*f, VertexKind::scale_up_switch) == 1);
   CHECK(path_of(*f, 3, 70).size() == 2);
-  CHECK(f->scale_up_line_rate() == doctest::Approx(900e9));
+  CHECK(f->scale_up_line_rate() == rel(900e9));
 }
 
 TEST_CASE("torus: wrap-around links, minimal routes, dimensions from the spec") {
@@ -111,7 +112,7 @@ TEST_CASE("two-tier fat tree: leaves, spines, shortest up/down paths, determinis
   CHECK(f->leaf_count() == 16);
   CHECK(f->spine_count() == 32);
   CHECK(f->core_count() == 0);
-  CHECK(f->leaf_uplink_capacity(0) == doctest::Approx(32 * 50e9 * f->profile().nic_efficiency));
+  CHECK(f->leaf_uplink_capacity(0) == rel(32 * 50e9 * f->profile().nic_efficiency));
   const int a = 0, b = 8 * 40 + 3;  // node 0 (leaf 0) to node 40 (leaf 10)
   const auto p = path_of(*f, a, b, 11);
   check_connected(*f, p, a, b);
@@ -142,12 +143,12 @@ TEST_CASE("oversubscription: leaf uplinks carry downlink / ratio") {
   auto c = h100_cluster(64);
   c.fabric.oversubscription = 8.0;
   const auto f = build_fabric(c);
-  CHECK(f->leaf_uplink_ratio() == doctest::Approx(1.0 / 8));
+  CHECK(f->leaf_uplink_ratio() == rel(1.0 / 8));
   double down = 0;
   for (const auto& l : f->links()) {
     if (l.kind == LinkKind::access && f->vertex(l.to).kind == VertexKind::leaf && f->vertex(l.to).index == 0) down += l.capacity;
   }
-  CHECK(f->leaf_uplink_capacity(0) == doctest::Approx(down / 8));
+  CHECK(f->leaf_uplink_capacity(0) == rel(down / 8));
   c.fabric.oversubscription = 0.5;
   CHECK_THROWS_AS(build_fabric(c), cs::InputError);
 }
@@ -181,7 +182,7 @@ TEST_CASE("storage servers are endpoints on their own leaves") {
   CHECK(f->endpoints() == 64 + 4);
   const auto p = path_of(*f, 64, 9);
   check_connected(*f, p, 64, 9);
-  CHECK(f->link(p[0]).line_rate == doctest::Approx(100e9));
+  CHECK(f->link(p[0]).line_rate == rel(100e9));
 }
 
 TEST_CASE("bad clusters are input errors") {
