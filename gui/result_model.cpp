@@ -11,6 +11,7 @@
 #include "loaders/json_reader.hpp"
 #include "sim/core/error.hpp"
 #include "gui/axis.hpp"
+#include "planner/plan_spec.hpp"
 
 namespace cs::gui {
 
@@ -105,12 +106,24 @@ BarSet make_barset(const std::string& key, const json& obj) {
   return b;
 }
 
+// The unit named by the innermost path segment that names one ("latency_s/ttft" -> "s").
+std::string unit_along(const std::string& key) {
+  std::string rest = key;
+  while (!rest.empty()) {
+    const std::string u = unit_for_key(last_segment(rest));
+    if (!u.empty()) return u;
+    const auto slash = rest.rfind('/');
+    if (slash == std::string::npos) break;
+    rest.resize(slash);
+  }
+  return {};
+}
+
 Percentiles make_percentiles(const std::string& key, const json& obj) {
   Percentiles p;
   p.key = key;
   p.title = label_for_key(last_segment(key));
-  p.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
-                                                           : unit_for_key(last_segment(key));
+  p.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>() : unit_along(key);
   for (const char* k : kPercentileKeys) {
     if (obj.contains(k) && is_plain_number(obj[k])) p.values.push_back({k, obj[k].get<double>()});
   }
@@ -163,11 +176,25 @@ void collect_series(const std::string& key, const json& v, std::vector<Series>& 
   }
 }
 
+// A metric the planner names ("usd_per_hour", "ttft_p99"): its unit and direction come
+// from the planner library's own table.
+std::optional<Metric> planner_metric(const std::string& key, const std::string& k, double value) {
+  const auto m = planner::parse_metric(k);
+  if (!m) return std::nullopt;
+  std::string unit(planner::metric_unit(*m));
+  if (unit.rfind("USD", 0) == 0) unit = "$" + unit.substr(3);
+  return Metric{key, label_for_key(key), value, unit, planner::lower_is_better(*m) ? Better::lower : Better::higher};
+}
+
 void collect_metrics(const std::string& prefix, const json& obj, std::vector<Metric>& out, int depth) {
   if (!obj.is_object() || depth > 3) return;
   for (const auto& [k, v] : obj.items()) {
     const std::string key = join_key(prefix, k);
     if (is_plain_number(v) && !v.is_boolean()) {
+      if (auto pm = planner_metric(key, k, v.get<double>())) {
+        out.push_back(*pm);
+        continue;
+      }
       out.push_back({key, label_for_key(key), v.get<double>(), unit_for_key(k), better_for_key(k)});
     } else if (auto q = value_with_unit(v)) {
       out.push_back({key, label_for_key(key), q->first, q->second, better_for_key(k)});
@@ -177,9 +204,28 @@ void collect_metrics(const std::string& prefix, const json& obj, std::vector<Met
   }
 }
 
+// A "cost" object with several "<part>_per_hour" numbers (the planner's cost breakdown):
+// those parts, "total_per_hour" left out, as a $/h bar.
+std::optional<BarSet> cost_parts(const std::string& key, const json& obj) {
+  if (last_segment(key) != "cost" || !obj.is_object()) return std::nullopt;
+  BarSet b;
+  b.key = key;
+  b.title = "cost per hour";
+  b.unit = "$/h";
+  for (const auto& [k, x] : obj.items()) {
+    if (ends_with(k, "_per_hour") && k.rfind("total", 0) != 0 && is_plain_number(x) && k.find("kwh") == std::string::npos &&
+        x.get<double>() != 0.0) {
+      b.parts.push_back({label_for_key(k.substr(0, k.size() - 9)), x.get<double>()});
+    }
+  }
+  if (b.parts.size() < 2) return std::nullopt;
+  return b;
+}
+
 // Walks the whole document for breakdowns, percentiles and series.
 void walk(const std::string& key, const json& v, ResultModel& r, int depth) {
   if (depth > 6) return;
+  if (auto cost = cost_parts(key, v)) r.breakdowns.push_back(std::move(*cost));
   if (v.is_object()) {
     if (!key.empty() && is_breakdown_key(key) && is_number_map(v)) {
       r.breakdowns.push_back(make_barset(key, v));
@@ -199,11 +245,32 @@ void walk(const std::string& key, const json& v, ResultModel& r, int depth) {
     }
   } else if (v.is_array() && !v.empty() && v[0].is_object() && time_key_of(v[0])) {
     collect_series(key, v, r.series);
+  } else if (v.is_array() && last_segment(key).rfind("memory", 0) == 0) {
+    // Memory per pool: [{"pool": "decode", "weights_gib": 65, "kv_cache_gib": 9, "device_gib": 80}, ...]
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& item = v[i];
+      if (!item.is_object()) continue;
+      BarSet b;
+      b.key = key + "/" + std::to_string(i);
+      std::string name;
+      for (const auto& [k, x] : item.items()) {
+        if (x.is_string() && name.empty()) name = x.get<std::string>();
+      }
+      b.title = "memory per device" + (name.empty() ? "" : " (" + name + ")");
+      b.unit = "GiB";
+      for (const auto& [k, x] : item.items()) {
+        if (!is_plain_number(x) || !ends_with(k, "_gib")) continue;
+        const std::string part = k.substr(0, k.size() - 4);
+        if (part == "device" || part == "capacity") b.capacity = x.get<double>();
+        else if (part != "usable" && part != "total" && part != "free") b.parts.push_back({label_for_key(part), x.get<double>()});
+      }
+      if (!b.parts.empty()) r.breakdowns.push_back(std::move(b));
+    }
   }
 }
 
 std::string candidate_label(const json& c, std::size_t index) {
-  for (const char* k : {"label", "name", "config", "summary", "id"}) {
+  for (const char* k : {"label", "description", "name", "config", "summary", "id"}) {
     if (c.contains(k) && c[k].is_string()) return c[k].get<std::string>();
   }
   // A short description from the string fields (accelerator, fabric, layout, ...).
@@ -218,7 +285,11 @@ std::string binding_of(const json& c) {
   for (const char* k : {"binding_constraint", "binding", "bound_by"}) {
     if (c.contains(k)) {
       if (c[k].is_string()) return c[k].get<std::string>();
-      if (c[k].is_object() && c[k].contains("name") && c[k]["name"].is_string()) return c[k]["name"].get<std::string>();
+      if (c[k].is_object()) {
+        for (const char* n : {"name", "constraint"}) {
+          if (c[k].contains(n) && c[k][n].is_string()) return c[k][n].get<std::string>();
+        }
+      }
     }
   }
   return {};
@@ -227,8 +298,8 @@ std::string binding_of(const json& c) {
 Candidate make_candidate(const json& c, std::size_t index, bool frontier) {
   Candidate out;
   out.raw = c;
-  out.id = c.contains("id") ? (c["id"].is_string() ? c["id"].get<std::string>() : c["id"].dump())
-                            : std::to_string(index);
+  const char* id_key = c.contains("id") ? "id" : c.contains("index") ? "index" : nullptr;
+  out.id = id_key ? (c[id_key].is_string() ? c[id_key].get<std::string>() : c[id_key].dump()) : std::to_string(index);
   out.label = candidate_label(c, index);
   out.on_frontier = frontier;
   if (c.contains("on_frontier") && c["on_frontier"].is_boolean()) out.on_frontier = c["on_frontier"].get<bool>();
@@ -237,6 +308,9 @@ Candidate make_candidate(const json& c, std::size_t index, bool frontier) {
   }
   out.binding = binding_of(c);
   collect_metrics("", c, out.metrics, 0);
+  // The planner's own metrics first: they are what the axes and the table are about.
+  std::stable_partition(out.metrics.begin(), out.metrics.end(),
+                        [](const Metric& m) { return m.key.rfind("metrics/", 0) == 0; });
   ResultModel tmp;
   walk("", c, tmp, 0);
   out.breakdowns = std::move(tmp.breakdowns);
@@ -265,6 +339,20 @@ void collect_candidates(const json& holder, ResultModel& r) {
   };
   if (holder.contains("frontier")) add(holder["frontier"], true);
   if (holder.contains("candidates")) add(holder["candidates"], false);
+  // The planner's best configuration per objective, and the nearest miss when none is feasible.
+  if (holder.contains("best") && holder["best"].is_array()) {
+    json picks = json::array();
+    for (const auto& b : holder["best"]) {
+      if (b.is_object() && b.contains("candidate") && b["candidate"].is_object()) picks.push_back(b["candidate"]);
+    }
+    add(picks, false);
+  }
+  if (holder.contains("nearest") && holder["nearest"].is_object()) add(json::array({holder["nearest"]}), false);
+  if (holder.contains("frontier_axes") && holder["frontier_axes"].is_object()) {
+    const json& ax = holder["frontier_axes"];
+    if (ax.contains("x") && ax["x"].is_string()) r.frontier_x = ax["x"].get<std::string>();
+    if (ax.contains("y") && ax["y"].is_string()) r.frontier_y = ax["y"].get<std::string>();
+  }
 }
 
 }  // namespace
@@ -345,7 +433,8 @@ Better better_for_key(const std::string& key_in) {
 std::string label_for_key(const std::string& key) {
   // Drop the unit suffix and turn separators into spaces: "cost/usd_per_hour" -> "cost usd per hour".
   // Only plain unit suffixes go ("step_time_s" -> "step time"); "tokens_per_s" stays.
-  std::string k = key;
+  // A "metrics/" group prefix says nothing: "metrics/ttft_p99" -> "ttft p99".
+  std::string k = key.rfind("metrics/", 0) == 0 ? key.substr(8) : key;
   const std::string unit = unit_for_key(key);
   if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns" || unit == "B" || unit == "%") {
     for (const char* suffix : {"_s", "_ms", "_us", "_ns", "_bytes", "_pct", "_percent"}) {
@@ -430,11 +519,21 @@ ResultModel read_result(const json& doc) {
     if (k == "schema_version" || k == "seed") continue;
     if (is_plain_number(v)) r.headline.push_back({k, label_for_key(k), v.get<double>(), unit_for_key(k), better_for_key(k)});
   }
+  // Then the numbers of top-level groups ("throughput", "slo", "utilization"), skipping
+  // what other rules draw (breakdowns, percentiles, series) and bookkeeping groups.
+  for (const auto& [k, v] : doc.items()) {
+    if (!v.is_object() || k == "summary" || k == "metrics" || k == "headline" || k == "result") continue;
+    if (is_breakdown_key(k) || time_key_of(v) || k == "simulator" || k == "simulation" || k == "analytical") continue;
+    bool percentiles_inside = false;
+    for (const auto& [kk, vv] : v.items()) percentiles_inside = percentiles_inside || is_percentile_object(vv);
+    if (percentiles_inside) continue;
+    collect_metrics(k, v, r.headline, 1);
+  }
   walk("", doc, r, 0);
   // Plan results: the frontier may sit at the top or under "plan".
   collect_candidates(doc, r);
   if (doc.contains("plan") && doc["plan"].is_object()) collect_candidates(doc["plan"], r);
-  for (const char* k : {"binding_constraints", "constraints"}) {
+  for (const char* k : {"binding_constraints"}) {
     if (!doc.contains(k)) continue;
     const json& bc = doc[k];
     if (bc.is_array()) {
@@ -455,6 +554,9 @@ ResultModel read_result(const json& doc) {
         if (x.is_string()) r.notes.push_back(x.get<std::string>());
       }
     }
+  }
+  for (const auto& [k, v] : doc.items()) {
+    if (v.is_string() && (ends_with(k, "_note") || ends_with(k, "_message"))) r.notes.push_back(v.get<std::string>());
   }
   if (r.kind.empty()) {
     if (!r.candidates.empty()) r.kind = "plan";

@@ -12,8 +12,10 @@
 //   percentiles  objects with p50 / p90 / p99 (mean, max) keys: latency tables
 //   series       objects holding a time array ("t", "t_s", "time_s") and equal-length number
 //                arrays, or arrays of objects with a time key: time series plots
-//   candidates   arrays "frontier" and "candidates" of objects: planner points, each with its
-//                flattened metrics, breakdowns and binding constraint
+//   candidates   arrays "frontier" and "candidates" of objects, "best[].candidate" and
+//                "nearest": planner points, each with its flattened metrics (units and
+//                directions of planner metric names from the planner library), breakdowns
+//                (a "cost" object's "*_per_hour" parts) and binding constraint
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -109,6 +111,7 @@ struct ResultModel {
   std::vector<Candidate> candidates;
   std::vector<std::string> binding_constraints;
   std::vector<std::string> notes;  // strings under "notes" / "warnings"
+  std::string frontier_x, frontier_y;  // the plan's frontier axes (metric names), if it says
   Timeline timeline;
   nlohmann::json raw;
 
