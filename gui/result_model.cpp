@@ -566,71 +566,96 @@ ResultModel read_result(const json& doc) {
   return r;
 }
 
+namespace {
+
+// Collects trace events one at a time (so a large file is never held as a JSON tree).
+class TraceBuilder {
+ public:
+  explicit TraceBuilder(std::size_t max_spans) : max_spans_(max_spans) {}
+
+  void add(const json& e) {
+    if (!e.is_object() || !e.contains("ph") || !e["ph"].is_string()) return;
+    const std::string& ph = e["ph"].get_ref<const std::string&>();
+    if (ph == "M") {
+      const std::string what = e.value("name", "");
+      if (!e.contains("args") || !e["args"].is_object() || !e["args"].contains("name")) return;
+      const std::string n = e["args"]["name"].is_string() ? e["args"]["name"].get<std::string>() : "";
+      if (what == "process_name") process_names_[num(e, "pid")] = n;
+      if (what == "thread_name") thread_names_[{num(e, "pid"), num(e, "tid")}] = n;
+    } else if (ph == "X") {
+      if (!e.contains("ts") || !e["ts"].is_number()) return;
+      if (raw_.size() >= max_spans_) {
+        truncated_ = true;
+        return;
+      }
+      const double dur = e.contains("dur") && e["dur"].is_number() ? e["dur"].get<double>() : 0.0;
+      raw_.push_back({{num(e, "pid"), num(e, "tid")}, e["ts"].get<double>() * 1e-6, dur * 1e-6,
+                      e.value("name", ""), e.value("cat", "")});
+    }
+  }
+
+  Timeline finish() {
+    Timeline tl;
+    tl.truncated = truncated_;
+    std::map<std::pair<std::int64_t, std::int64_t>, int> row_of;
+    for (const auto& r : raw_) row_of.emplace(r.key, 0);
+    int row = 0;
+    for (auto& [key, index] : row_of) {
+      index = row++;
+      auto pn = process_names_.find(key.first);
+      std::string label = pn != process_names_.end() ? pn->second : "pid " + std::to_string(key.first);
+      auto tn = thread_names_.find(key);
+      label += " / " + (tn != thread_names_.end() ? tn->second : "tid " + std::to_string(key.second));
+      tl.rows.push_back(label);
+    }
+    std::map<std::string, int> cat_index, kind_index;
+    bool first = true;
+    for (auto& r : raw_) {
+      if (!cat_index.count(r.cat)) {
+        cat_index[r.cat] = static_cast<int>(tl.categories.size());
+        tl.categories.push_back(r.cat);
+      }
+      const std::string kind = r.name.substr(0, r.name.find_first_of(" ([:"));
+      auto [it, added] = kind_index.try_emplace(kind, static_cast<int>(tl.kinds.size()));
+      if (added) tl.kinds.push_back(kind);
+      tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat), it->second});
+      tl.t0 = first ? r.start : std::min(tl.t0, r.start);
+      tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
+      first = false;
+    }
+    std::sort(tl.spans.begin(), tl.spans.end(), [](const TimelineSpan& a, const TimelineSpan& b) {
+      return a.row != b.row ? a.row < b.row : a.start_s < b.start_s;
+    });
+    return tl;
+  }
+
+ private:
+  struct Raw {
+    std::pair<std::int64_t, std::int64_t> key;
+    double start, dur;
+    std::string name, cat;
+  };
+  static std::int64_t num(const json& e, const char* k) {
+    return e.contains(k) && e[k].is_number() ? e[k].get<std::int64_t>() : 0;
+  }
+  std::size_t max_spans_;
+  bool truncated_ = false;
+  std::vector<Raw> raw_;
+  std::map<std::int64_t, std::string> process_names_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> thread_names_;
+};
+
+}  // namespace
+
 Timeline read_chrome_trace(const json& doc, std::size_t max_spans) {
-  Timeline tl;
   const json* events = nullptr;
   if (doc.is_array()) events = &doc;
   else if (doc.is_object() && doc.contains("traceEvents") && doc["traceEvents"].is_array()) events = &doc["traceEvents"];
-  if (!events) return tl;
-  std::map<std::pair<std::int64_t, std::int64_t>, int> row_of;
-  std::map<std::int64_t, std::string> process_names;
-  std::map<std::pair<std::int64_t, std::int64_t>, std::string> thread_names;
-  std::map<std::string, int> cat_index;
-  struct Raw { std::pair<std::int64_t, std::int64_t> key; double start, dur; std::string name, cat; };
-  std::vector<Raw> raw;
-  auto num = [](const json& e, const char* k) -> std::int64_t {
-    return e.contains(k) && e[k].is_number() ? e[k].get<std::int64_t>() : 0;
-  };
-  for (const auto& e : *events) {
-    if (!e.is_object() || !e.contains("ph") || !e["ph"].is_string()) continue;
-    const std::string ph = e["ph"].get<std::string>();
-    if (ph == "M") {
-      const std::string what = e.value("name", "");
-      if (!e.contains("args") || !e["args"].is_object() || !e["args"].contains("name")) continue;
-      const std::string n = e["args"]["name"].is_string() ? e["args"]["name"].get<std::string>() : "";
-      if (what == "process_name") process_names[num(e, "pid")] = n;
-      if (what == "thread_name") thread_names[{num(e, "pid"), num(e, "tid")}] = n;
-    } else if (ph == "X") {
-      if (!e.contains("ts") || !e["ts"].is_number()) continue;
-      if (raw.size() >= max_spans) {
-        tl.truncated = true;
-        continue;
-      }
-      const double dur = e.contains("dur") && e["dur"].is_number() ? e["dur"].get<double>() : 0.0;
-      raw.push_back({{num(e, "pid"), num(e, "tid")}, e["ts"].get<double>() * 1e-6, dur * 1e-6,
-                     e.value("name", ""), e.value("cat", "")});
-    }
+  TraceBuilder b(max_spans);
+  if (events) {
+    for (const auto& e : *events) b.add(e);
   }
-  for (const auto& r : raw) row_of.emplace(r.key, 0);
-  int row = 0;
-  for (auto& [key, index] : row_of) {
-    index = row++;
-    std::string label;
-    auto pn = process_names.find(key.first);
-    label = pn != process_names.end() ? pn->second : "pid " + std::to_string(key.first);
-    auto tn = thread_names.find(key);
-    label += " / " + (tn != thread_names.end() ? tn->second : "tid " + std::to_string(key.second));
-    tl.rows.push_back(label);
-  }
-  bool first = true;
-  std::map<std::string, int> kind_index;
-  for (auto& r : raw) {
-    if (!cat_index.count(r.cat)) {
-      cat_index[r.cat] = static_cast<int>(tl.categories.size());
-      tl.categories.push_back(r.cat);
-    }
-    const std::string kind = r.name.substr(0, r.name.find_first_of(" ([:"));
-    auto [it, added] = kind_index.try_emplace(kind, static_cast<int>(tl.kinds.size()));
-    if (added) tl.kinds.push_back(kind);
-    tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat), it->second});
-    tl.t0 = first ? r.start : std::min(tl.t0, r.start);
-    tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
-    first = false;
-  }
-  std::sort(tl.spans.begin(), tl.spans.end(), [](const TimelineSpan& a, const TimelineSpan& b) {
-    return a.row != b.row ? a.row < b.row : a.start_s < b.start_s;
-  });
-  return tl;
+  return b.finish();
 }
 
 ResultModel load_result_file(const std::filesystem::path& path) {
@@ -638,9 +663,28 @@ ResultModel load_result_file(const std::filesystem::path& path) {
   return read_result(d.root);
 }
 
-Timeline load_trace_file(const std::filesystem::path& path) {
-  const load::Document d = load::read_json_file(path);
-  return read_chrome_trace(d.root);
+Timeline load_trace_file(const std::filesystem::path& path, std::size_t max_spans) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "cannot read the trace file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  // Each event goes to the builder as soon as it is parsed and is then dropped from the tree.
+  TraceBuilder b(max_spans);
+  auto keep = [&b](int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_end && parsed.is_object() && parsed.contains("ph") &&
+        parsed["ph"].is_string()) {
+      b.add(parsed);
+      return false;
+    }
+    return true;
+  };
+  try {
+    const json rest = json::parse(ss.str(), keep);  // what remains: the envelope
+    (void)rest;
+  } catch (const json::parse_error& e) {
+    throw InputError(path.string(), "", std::string("not a valid trace: ") + e.what());
+  }
+  return b.finish();
 }
 
 namespace {

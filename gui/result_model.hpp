@@ -136,7 +136,7 @@ Timeline read_chrome_trace(const nlohmann::json& doc, std::size_t max_spans = 40
 
 // File versions: throw cs::InputError naming the file on unreadable or invalid JSON.
 ResultModel load_result_file(const std::filesystem::path& path);
-Timeline load_trace_file(const std::filesystem::path& path);
+Timeline load_trace_file(const std::filesystem::path& path, std::size_t max_spans = 400000);
 
 // CSV of the headline metrics (key,label,value,unit) or, for a plan, one row per candidate.
 std::string result_to_csv(const ResultModel& r);
