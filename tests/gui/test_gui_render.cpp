@@ -36,12 +36,17 @@ GuiRun run_gui(const std::string& args, const std::filesystem::path& log) {
                           quote(CLUSTERSIM_SOURCE_DIR) + " --size 1200x800 " + args + " > " + quote(log.string()) +
                           " 2>&1";
   GuiRun r;
-  const int status = std::system(cmd.c_str());
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.output = ss.str();
+  // xvfb-run -a can lose the race for a display number to another Xvfb starting at the
+  // same moment ("Xvfb failed to start"); that is the environment, so try again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const int status = std::system(cmd.c_str());
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    r.output = ss.str();
+    if (r.code == 0 || r.output.find("xvfb-run: error") == std::string::npos) break;
+  }
   return r;
 }
 
