@@ -83,6 +83,7 @@ nlohmann::json serving_result_json(const sv::ServingResult& r, const sv::Serving
                     {"kv_blocks", x.kv_blocks},
                     {"kv_occupancy_mean", x.kv_occupancy_mean},
                     {"kv_occupancy_max", x.kv_occupancy_max},
+                    {"kv_occupancy_end", x.kv_occupancy_end},
                     {"queue_mean", x.queue_mean},
                     {"queue_max", x.queue_max},
                     {"running_mean", x.running_mean},

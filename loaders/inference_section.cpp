@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "loaders/model_loader.hpp"
-#include "loaders/profile_loader.hpp"
 #include "loaders/trace_loader.hpp"
 
 namespace cs::load {
@@ -237,13 +236,6 @@ sv::ServingSpec read_inference_section(const Node& node, const hw::HardwareCatal
   if (auto t = r.optional("time_limit")) s.time_limit = t->as_duration(sim::SimTime::from_ns(1));
   r.finish();
   return s;
-}
-
-sv::ServingSpec read_inference_section(const Node& node, const DataPaths& data, const hw::ClusterSpec* cluster,
-                                       std::uint64_t seed) {
-  const hw::HardwareCatalog hardware = load_catalog(data.profiles());
-  const ModelCatalog models = load_model_catalog(data.model_catalog());
-  return read_inference_section(node, hardware, models, data, cluster, seed);
 }
 
 }  // namespace cs::load

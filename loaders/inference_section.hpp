@@ -22,10 +22,6 @@ models::serving::ServingSpec read_inference_section(const Node& node, const hw::
                                                     const ModelCatalog& models, const DataPaths& data,
                                                     const hw::ClusterSpec* cluster, std::uint64_t seed);
 
-// Convenience for the scenario loader: loads the catalogs from `data` first.
-models::serving::ServingSpec read_inference_section(const Node& node, const DataPaths& data,
-                                                    const hw::ClusterSpec* cluster, std::uint64_t seed);
-
 // A length or value distribution: a number (fixed), or an object
 //   {"kind": "fixed", "value": v} | {"kind": "uniform", "min": a, "max": b}
 //   {"kind": "lognormal", "mean": m, "cv": c} | {"kind": "lognormal", "mu": m, "sigma": s}

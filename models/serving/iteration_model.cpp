@@ -113,6 +113,8 @@ IterationModel::IterationModel(const TransformerSpec& model, const hw::Accelerat
   }
   m.kv_tokens = m.kv_blocks * shape.kv_block_tokens;
   if (m.kv_blocks < 1) throw InputError(model.name + ": no room for a single KV block on " + device.name);
+  attention_dtype_ = shape.kv_dtype == hw::DType::fp8 && device.supports(hw::DType::fp8) ? hw::DType::fp8
+                                                                                      : shape.weight_dtype;
   token_cache_.assign(static_cast<std::size_t>(std::max(scheduler.token_budget, 1)) + 1, IterationCost{-1.0, 0.0});
   head_cache_.assign(static_cast<std::size_t>(std::max(scheduler.max_sequences, 1)) + 1, IterationCost{-1.0, 0.0});
 }
@@ -189,6 +191,34 @@ IterationCost IterationModel::head(std::int32_t logits) {
   return c;
 }
 
+IterationCost IterationModel::decode_attention(std::int32_t sequences, std::int64_t mean_context) {
+  constexpr std::int32_t kMaxCachedSequences = 1024;
+  constexpr std::int64_t kMaxCachedContext = 1 << 15;
+  const bool cacheable = sequences <= kMaxCachedSequences && mean_context <= kMaxCachedContext;
+  if (cacheable) {
+    const auto si = static_cast<std::size_t>(sequences);
+    const auto ci = static_cast<std::size_t>(mean_context);
+    if (si >= decode_cache_.size()) decode_cache_.resize(si + 1);
+    auto& row = decode_cache_[si];
+    if (ci >= row.size()) {
+      row.resize(std::min(std::max(ci + 1, 2 * row.size()), static_cast<std::size_t>(kMaxCachedContext) + 1));
+    }
+    if (row[ci].seconds >= 0) return {row[ci].seconds, row[ci].flops};
+  }
+  AttentionShape s;
+  s.batch = sequences;
+  s.q_len = 1;
+  s.kv_len = static_cast<double>(mean_context);
+  s.causal = false;
+  const hw::OpCost c = compute_.cost(attention_core(*model_, s, par_, attention_dtype_));
+  // Stored and returned in single precision either way, so a result never depends on
+  // whether it came from the table.
+  const DecodeEntry e{static_cast<float>(model_->layers * c.seconds),
+                      static_cast<float>(model_->layers * c.flops * shape_.tp)};
+  if (cacheable) decode_cache_[static_cast<std::size_t>(sequences)][static_cast<std::size_t>(mean_context)] = e;
+  return {e.seconds, e.flops};
+}
+
 IterationCost IterationModel::cost(const BatchShape& b) {
   const std::int32_t tokens = b.new_tokens();
   IterationCost total = token_wise(tokens);
@@ -196,18 +226,12 @@ IterationCost IterationModel::cost(const BatchShape& b) {
   total.seconds += h.seconds;
   total.flops += h.flops;
   const double layers = model_->layers;
-  const hw::DType adt = shape_.kv_dtype == hw::DType::fp8 && compute_.device().supports(hw::DType::fp8)
-                            ? hw::DType::fp8
-                            : shape_.weight_dtype;
+  const hw::DType adt = attention_dtype_;
   if (b.decode_seqs > 0) {
-    AttentionShape s;
-    s.batch = b.decode_seqs;
-    s.q_len = 1;
-    s.kv_len = std::max(1.0, b.decode_context / b.decode_seqs);
-    s.causal = false;
-    const hw::OpCost c = compute_.cost(attention_core(*model_, s, par_, adt));
-    total.seconds += layers * c.seconds;
-    total.flops += layers * c.flops * shape_.tp;
+    const auto context = static_cast<std::int64_t>(std::llround(std::max(1.0, b.decode_context / b.decode_seqs)));
+    const IterationCost d = decode_attention(b.decode_seqs, context);
+    total.seconds += d.seconds;
+    total.flops += d.flops;
   }
   for (std::size_t i = 0; i < b.chunk_count; ++i) {
     AttentionShape s;

@@ -8,13 +8,14 @@
 //     ops with M = new tokens, through the compute model, so weights are read once per
 //     iteration and small batches are memory bound;
 //   * attention per prefill chunk (causal, q = chunk, kv = context after it) and one fused
-//     decode-attention kernel over all decode sequences (q = 1, kv = their mean context;
-//     FLOPs and KV bytes are linear in the context, so the mean is exact for both);
+//     decode-attention kernel over all decode sequences (q = 1, kv = their mean context,
+//     rounded to a whole token; FLOPs and KV bytes are linear in the context, so the mean
+//     is exact for both);
 //   * the LM head over the sequences that produce a token;
 //   * TP: two all-reduces of the activations per layer; PP: stages run one after another
 //     (latency = sum of stage times) plus a point-to-point activation send per boundary.
-// The token-wise part depends only on the token count and is cached per count, so a
-// replay costs one compute-model call per attention kernel per iteration.
+// The token-wise part depends only on the token count and is cached per count, and the
+// decode kernel per (sequences, mean context), so a long replay mostly costs table lookups.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -86,6 +87,7 @@ class IterationModel {
  private:
   IterationCost token_wise(std::int32_t tokens);
   IterationCost head(std::int32_t logits);
+  IterationCost decode_attention(std::int32_t sequences, std::int64_t mean_context);
   double op_seconds(const std::vector<NamedOp>& ops, double* flops) const;
 
   const TransformerSpec* model_;
@@ -99,6 +101,14 @@ class IterationModel {
   MemoryPlan memory_;
   std::vector<IterationCost> token_cache_;  // index = tokens; seconds < 0 = not computed
   std::vector<IterationCost> head_cache_;
+  // Decode attention by [sequences][mean context], grown on use up to 1024 sequences and
+  // 32768 tokens (8 bytes an entry: a few MB for typical replays, 256 MiB at most).
+  struct DecodeEntry {
+    float seconds = -1.0f;  // < 0 = not computed
+    float flops = 0.0f;
+  };
+  std::vector<std::vector<DecodeEntry>> decode_cache_;
+  hw::DType attention_dtype_ = hw::DType::bf16;
 };
 
 }  // namespace cs::models::serving

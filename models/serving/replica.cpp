@@ -42,7 +42,7 @@ Replica::Replica(ServingSim& owner, sim::Engine& engine, int index, ReplicaRole 
 void Replica::enqueue(std::uint32_t id) {
   Seq& s = owner_->seq(id);
   s.state = SeqState::waiting;
-  s.replica = static_cast<std::int16_t>(index_);
+  s.replica = index_;
   waiting_.push_back(id);
   queue_tw_.set(engine_->now(), static_cast<double>(waiting_.size()));
   if (!busy_) start_iteration();
@@ -119,7 +119,15 @@ bool Replica::admit_prefill(std::int32_t& budget, bool whole_prompt_only) {
   const std::int64_t need = blocks_for(s.prefill_target);
   if (s.prefilled >= s.prefill_target) {
     // KV already here (transferred from a prefill pool): straight into the decode batch.
-    if (need + 1 > free_blocks()) return false;
+    if (need + 1 > free_blocks()) {
+      if (blocks_used_ == 0) {
+        waiting_.pop_front();
+        s.state = SeqState::done;
+        owner_->on_rejected(id, engine_->now());
+        return true;
+      }
+      return false;
+    }
     waiting_.pop_front();
     blocks_used_ += need;
     if (s.scheduled == sim::SimTime::max()) owner_->on_scheduled(id, engine_->now());
@@ -129,7 +137,7 @@ bool Replica::admit_prefill(std::int32_t& budget, bool whole_prompt_only) {
   if (budget <= 0) return false;
   const std::int32_t remaining = s.prefill_target - s.prefilled;
   if (need > free_blocks() - watermark_blocks_) {
-    if (blocks_used_ == 0 && need > blocks_total_) {
+    if (blocks_used_ == 0) {
       // Larger than the whole cache: can never run here.
       waiting_.pop_front();
       s.state = SeqState::done;

@@ -46,9 +46,9 @@ struct Seq {
   std::int32_t kv_start = 0;        // KV tokens when decoding began
   std::int64_t decode_start = 0;    // replica decode step when decoding began
   std::uint32_t generation = 0;
-  std::int16_t replica = -1;        // replica holding it now
-  std::int16_t first_replica = -1;
-  std::int16_t preemptions = 0;
+  std::int32_t replica = -1;        // replica holding it now
+  std::int32_t first_replica = -1;
+  std::int32_t preemptions = 0;
   SeqState state = SeqState::pending;
 };
 

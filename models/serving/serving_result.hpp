@@ -40,6 +40,7 @@ struct ReplicaReport {
   double mfu = 0;              // model FLOPs / (peak x elapsed)
   double kv_occupancy_mean = 0;
   double kv_occupancy_max = 0;
+  double kv_occupancy_end = 0;  // 0 after a drained run: every block returned
   double queue_mean = 0;
   double queue_max = 0;
   double running_mean = 0;

@@ -138,7 +138,7 @@ void ServingSim::on_scheduled(std::uint32_t id, sim::SimTime now) {
 void ServingSim::on_first_token(std::uint32_t id, sim::SimTime now, int replica) {
   Seq& s = seqs_[id];
   s.first_token = now;
-  s.first_replica = static_cast<std::int16_t>(replica);
+  s.first_replica = replica;
   const double ttft = (now - s.arrival).seconds();
   ttft_.add(ttft);
   b_ttft_.add(ttft);
@@ -161,7 +161,7 @@ void ServingSim::on_prefill_complete(std::uint32_t id, sim::SimTime now, int rep
   const sim::SimTime done = start + dis.transfer_latency + sim::SimTime::transfer(bytes, bw * pairs);
   free_at = done;
   transfer_.add((done - now).seconds());
-  s.replica = static_cast<std::int16_t>(target);
+  s.replica = target;
   s.prefilled = s.prefill_target;
   engine_.schedule_at(done, sim::Handler::member<&ServingSim::on_kv_arrived>(*this), id);
 }
@@ -243,7 +243,11 @@ void ServingSim::close_bucket(sim::SimTime end) {
 
 void ServingSim::on_sample(const sim::Event& e) {
   close_bucket(e.time);
-  if (!drained()) engine_.schedule_in(bucket_len_, sim::Handler::member<&ServingSim::on_sample>(*this), 0);
+  // Nothing else pending means nothing can change any more: stop sampling (a drained run,
+  // or requests that can never be served, which the result reports as unfinished).
+  if (!drained() && engine_.pending() > 0) {
+    engine_.schedule_in(bucket_len_, sim::Handler::member<&ServingSim::on_sample>(*this), 0);
+  }
 }
 
 ServingResult ServingSim::run() {
@@ -320,6 +324,7 @@ ServingResult ServingSim::run() {
     rr.mfu = rep.flops() / (rep.model().replica_peak_flops() * elapsed);
     rr.kv_occupancy_mean = rep.kv_series().mean(end);
     rr.kv_occupancy_max = rep.kv_series().max();
+    rr.kv_occupancy_end = rep.kv_used_fraction();
     rr.queue_mean = rep.queue_series().mean(end);
     rr.queue_max = rep.queue_series().max();
     rr.running_mean = rep.running_series().mean(end);

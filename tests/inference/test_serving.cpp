@@ -77,6 +77,7 @@ TEST_CASE("serving: KV exhaustion preempts and recomputes, and every request sti
   CHECK(tight.output_tokens == doctest::Approx(400.0 * static_cast<double>(tight.requests_arrived)));
   CHECK(tight.replica_reports[0].kv_occupancy_max <= 1.0);
   CHECK(tight.replica_reports[0].kv_occupancy_max > 0.9);
+  CHECK(tight.replica_reports[0].kv_occupancy_end == 0.0);  // every block came back
 
   s.shape.kv_capacity_tokens = 0;  // the memory plan's capacity: hundreds of thousands of tokens
   const sv::ServingResult roomy = sv::simulate_serving(s);
@@ -119,6 +120,7 @@ TEST_CASE("serving: disaggregation moves prefill interference off decode (equal 
   // Roles: decode replicas never prefill a fresh prompt.
   for (const auto& rr : b.replica_reports) {
     if (rr.role == "decode") CHECK(rr.requests == 0);
+    CHECK(rr.kv_occupancy_end == 0.0);
   }
 }
 
@@ -238,4 +240,59 @@ TEST_CASE("serving: tensor parallelism adds all-reduce time and shortens compute
   CHECK(t4 < t1);
   CHECK(t4_free < t4);
   CHECK(m4.cost(b).flops == doctest::Approx(m1.cost(b).flops).epsilon(0.02));
+}
+
+TEST_CASE("serving: a transferred KV that cannot fit the decode pool ends the run instead of hanging") {
+  sv::ServingSpec s = small_spec(2.0, 5.0, 2000, 20, 2);
+  s.disaggregation.enabled = true;
+  s.disaggregation.prefill_replicas = 1;
+  s.disaggregation.decode_replicas = 1;
+  s.disaggregation.prefill_shape = s.shape;
+  s.disaggregation.decode_shape = s.shape;
+  s.disaggregation.decode_shape.kv_capacity_tokens = 1024;
+  s.disaggregation.prefill_scheduler = s.scheduler;
+  s.disaggregation.decode_scheduler = s.scheduler;
+  const sv::ServingResult r = sv::simulate_serving(s);
+  CHECK(r.requests_arrived > 0);
+  CHECK(r.requests_completed == 0);
+  CHECK(r.ttft.count == r.requests_arrived);  // the prefill pool still produced first tokens
+  CHECK(r.duration_s < 60.0);
+}
+
+TEST_CASE("serving: block accounting holds in every scheduler mode under preemption") {
+  struct Mode {
+    bool chunked;
+    bool prefill_priority;
+  };
+  for (const Mode mode : {Mode{true, false}, Mode{false, true}, Mode{false, false}}) {
+    CAPTURE(mode.chunked);
+    CAPTURE(mode.prefill_priority);
+    sv::ServingSpec s = small_spec(25.0, 8.0, 1, 1, 2);
+    s.synthetic->arrival = sv::ArrivalKind::gamma;
+    s.synthetic->burstiness_cv = 2.5;
+    s.synthetic->prompt_tokens = cs::sim::Distribution::lognormal_mean_cv(700, 1.2).clamped(1, 3000);
+    s.synthetic->output_tokens = cs::sim::Distribution::lognormal_mean_cv(250, 1.0).clamped(1, 2000);
+    s.shape.kv_capacity_tokens = 6000;
+    s.shape.kv_block_tokens = 32;
+    s.scheduler.chunked_prefill = mode.chunked;
+    s.scheduler.prefill_priority = mode.prefill_priority;
+    s.scheduler.token_budget = 2048;
+    s.router = sv::RouterPolicy::least_kv;
+    sv::ServingOptions o;
+    o.keep_requests = true;
+    const sv::ServingResult r = sv::simulate_serving(s, o);
+    CHECK(r.preemptions > 0);
+    CHECK(r.requests_completed == r.requests_arrived);
+    double outputs = 0;
+    for (const auto& q : r.requests) {
+      outputs += q.output_tokens;
+      CHECK(q.ttft_s > 0);
+      CHECK(q.e2e_s >= q.ttft_s);
+    }
+    CHECK(r.output_tokens == outputs);
+    for (const auto& rr : r.replica_reports) {
+      CHECK(rr.kv_occupancy_max <= 1.0);
+      CHECK(rr.kv_occupancy_end == 0.0);
+    }
+  }
 }
