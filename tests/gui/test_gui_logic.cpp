@@ -417,7 +417,9 @@ TEST_CASE("the run worker keeps the caller free, reports output, and cancels at 
   CHECK(w.progress_text() == "started x.json");
   release = true;
   for (int i = 0; i < 2000 && w.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(w.finished());  // done, outcome not yet collected
   const auto o = w.take_result();
+  CHECK_FALSE(w.finished());
   REQUIRE(o.has_value());
   CHECK(o->out == "done\n");
   CHECK_FALSE(w.take_result().has_value());  // once

@@ -180,6 +180,8 @@ TEST_CASE("shipped scenarios run through the library and draw their views") {
       {"default.json", "compare", 0, 2000},                  // frontier side by side, cost bars
       {"infer-llama3-8b-h100-azure-conv.json", "results", 100000, 2000},  // percentiles, series
       {"infer-llama3-8b-h100-azure-conv.json", "timeline", 200000, 1000},
+      {"train-llama3-8b-8xh100.json", "results", 0, 20000},      // breakdown and memory bars
+      {"train-llama3-8b-8xh100.json", "timeline", 200000, 10000},  // a training step per rank
   };
   for (const auto& c : cases) {
     CAPTURE(c.scenario);
