@@ -108,8 +108,9 @@ class App {
   ViewId current_view() const { return current_view_; }
   std::filesystem::path output_dir() const;
 
-  // Headless/screenshot support: true once nothing is running or queued.
-  bool idle() const { return !worker_.running() && queue_.empty(); }
+  // Headless/screenshot support: true once nothing is running, queued, or finished but not
+  // yet collected (a run can end between draw() and this check).
+  bool idle() const { return !worker_.running() && !worker_.finished() && queue_.empty(); }
   std::optional<std::filesystem::path> take_screenshot_request();
 
  private:

@@ -487,6 +487,15 @@ std::string format_value(double v, const std::string& unit) {
     std::snprintf(buf, sizeof buf, "%.2f%%", v);
     return buf;
   }
+  // SI units take the prefix: "18.5 kW", not "18.5k W".
+  if (unit == "W" || unit == "J" || unit == "Wh" || unit == "B/s") {
+    const char* prefixes[] = {"", "k", "M", "G", "T"};
+    int i = 0;
+    double x = v;
+    while (std::fabs(x) >= 1000.0 && i < 4) { x /= 1000.0; ++i; }
+    std::snprintf(buf, sizeof buf, "%.4g %s%s", x, prefixes[i], unit.c_str());
+    return buf;
+  }
   const std::string n = format_number(v, 4);
   return unit.empty() ? n : n + " " + unit;
 }

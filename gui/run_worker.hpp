@@ -69,6 +69,8 @@ class RunWorker {
   // Starts a run; false (and nothing started) when one is already running.
   bool start(RunRequest request);
   bool running() const;
+  // A run finished and its outcome waits for take_result().
+  bool finished() const { return current_ && current_->done; }
   // Abandons the current run (no-op when idle).
   void cancel();
   // The finished run's outcome, once; nullopt while running, idle or after cancel.

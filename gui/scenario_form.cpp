@@ -86,6 +86,8 @@ std::optional<load::Dimension> guess_dimension(const std::string& text) {
                                     Dimension::duration, Dimension::power, Dimension::energy,
                                     Dimension::money, Dimension::rate, Dimension::ratio, Dimension::count};
   if (parse_number(text)) return std::nullopt;  // a bare number in a string is text here
+  // "1B" / "300B" with no K/M/G/T prefix reads as a count (tokens, parameters), not bytes.
+  if (text.size() >= 2 && text.back() == 'B' && parse_number(text.substr(0, text.size() - 1))) return Dimension::count;
   for (Dimension d : order) {
     try {
       (void)load::parse_quantity(text, d);

@@ -52,8 +52,13 @@ void CompareView::Draw(App& app) {
   ImGui::SameLine();
   ImGui::Checkbox("only rows that differ", &only_differences);
   const int ncol = static_cast<int>(cols.size()) + 1;
+  const SharedBars bars = shared_cost_bars(cols);
+  bool any_binding = false;
+  for (const auto& c : cols) any_binding = any_binding || !c.binding.empty();
+  // The table takes what the bars and constraints below leave.
   const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2.0f;
-  const float table_h = std::min(std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.55f),
+  const float share = bars.max_total > 0 || any_binding ? 0.55f : 1.0f;
+  const float table_h = std::min(std::max(120.0f, ImGui::GetContentRegionAvail().y * share),
                                  row_h * static_cast<float>(rows.size() + 2));
   if (ImGui::BeginTable("compare", ncol, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY |
                                              ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp,
@@ -94,7 +99,6 @@ void CompareView::Draw(App& app) {
     ImGui::EndTable();
   }
 
-  const SharedBars bars = shared_cost_bars(cols);
   if (bars.max_total > 0) {
     section_title("Cost breakdown (shared scale)");
     for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -110,8 +114,6 @@ void CompareView::Draw(App& app) {
       ImGui::PopID();
     }
   }
-  bool any_binding = false;
-  for (const auto& c : cols) any_binding = any_binding || !c.binding.empty();
   if (any_binding) {
     section_title("Binding constraints");
     for (const auto& c : cols) {

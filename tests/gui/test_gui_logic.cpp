@@ -263,6 +263,7 @@ TEST_CASE("values are formatted with readable units") {
   CHECK(format_value(2500, "$/h") == "$2500/h");
   CHECK(format_value(25000, "$") == "$25k");
   CHECK(format_value(0.5, "ratio") == "50.0%");
+  CHECK(format_value(18530, "W") == "18.53 kW");
   CHECK(unit_for_key("step_time_s") == "s");
   CHECK(unit_for_key("cost_usd_per_hour") == "$/h");
   CHECK(better_for_key("tokens_per_s") == Better::higher);
@@ -320,6 +321,9 @@ TEST_CASE("scenario form: typed fields, local checks, loader errors next to the 
   CHECK(f.fields()[rate].kind == FieldKind::quantity);
   CHECK(f.fields()[rate].dimension == cs::load::Dimension::bandwidth);
   CHECK(f.fields()[find("/cluster/memory")].dimension == cs::load::Dimension::bytes);
+  CHECK(guess_dimension("1B") == cs::load::Dimension::count);  // tokens, not one byte
+  CHECK(guess_dimension("$30k") == cs::load::Dimension::money);
+  CHECK_FALSE(guess_dimension("llama-3-70b").has_value());
   CHECK(f.fields()[find("/cluster/prices/node_cloud_hourly")].dimension == cs::load::Dimension::money_rate);
   CHECK(f.fields()[find("/cluster/in_network_reduction")].kind == FieldKind::boolean);
   CHECK(f.fields()[find("/cluster/names")].kind == FieldKind::list);
@@ -413,7 +417,9 @@ TEST_CASE("the run worker keeps the caller free, reports output, and cancels at 
   CHECK(w.progress_text() == "started x.json");
   release = true;
   for (int i = 0; i < 2000 && w.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(w.finished());  // done, outcome not yet collected
   const auto o = w.take_result();
+  CHECK_FALSE(w.finished());
   REQUIRE(o.has_value());
   CHECK(o->out == "done\n");
   CHECK_FALSE(w.take_result().has_value());  // once
