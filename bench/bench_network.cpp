@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "sim/core/engine.hpp"
@@ -144,6 +145,19 @@ int main() {
     const double closed = estimate_collective(*fabric, s).seconds;
     std::printf("ring_allreduce_1GiB_1024gpus: simulated=%.3f ms closed_form=%.3f ms flows=%llu wall=%.1f ms (target < 2000)\n",
                 d.at.ms(), closed * 1e3, static_cast<unsigned long long>(sim.stats().flows_completed), wall);
+  }
+  // 4. The planner's fast path: closed-form all-reduce over all 16,384 GPUs (automatic choice).
+  {
+    CollectiveSpec s;
+    s.kind = CollectiveKind::all_reduce;
+    s.bytes = 1024.0 * 1024 * 1024;
+    for (int r = 0; r < gpus; ++r) s.ranks.push_back(r);
+    const int reps = 5;
+    CollectiveEstimate e;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < reps; ++i) e = estimate_collective(*fabric, s);
+    std::printf("estimate_allreduce_1GiB_16384gpus: algorithm=%s busbw=%.1f GB/s time=%.3f ms wall_per_call=%.2f ms\n",
+                std::string(to_string(e.algorithm)).c_str(), e.busbw / 1e9, e.seconds * 1e3, ms_since(t0) / reps);
   }
   std::printf("full_solve_ms=%.2f incremental_update_us=%.1f\n", full_ms, mean_us);
   return 0;

@@ -51,41 +51,31 @@ struct BlasHandle {
 
 std::vector<AttentionPoint> measure_attention(const Plan& plan, const DeviceQuery& dev) {
   (void)dev;
-  const std::vector<std::int64_t> seqs = plan.quick ? std::vector<std::int64_t>{1024, 4096}
-                                                    : std::vector<std::int64_t>{512, 1024, 2048, 4096, 8192};
-  const std::vector<std::int64_t> bhs = plan.quick ? std::vector<std::int64_t>{32, 128}
-                                                   : std::vector<std::int64_t>{8, 32, 128, 512};
-  const std::vector<std::int64_t> dims = plan.quick ? std::vector<std::int64_t>{128} : std::vector<std::int64_t>{64, 128};
-  constexpr double kMaxScoreElements = double(1ull << 31);  // 4 GiB of BF16 scores
   BlasHandle blas;
   Stream stream;
   CALIB_BLAS(cublasSetStream(blas.h, stream.get()));
   std::vector<AttentionPoint> out;
-  for (std::int64_t d : dims) {
-    for (std::int64_t s : seqs) {
-      for (std::int64_t bh : bhs) {
-        if (double(bh) * s * s > kMaxScoreElements) continue;
-        const std::size_t qkv = static_cast<std::size_t>(bh * s * d);
-        DeviceBuffer q(qkv * 2), k(qkv * 2), v(qkv * 2), o(qkv * 2);
-        DeviceBuffer p(static_cast<std::size_t>(bh * s * s) * 2);
-        for (const DeviceBuffer* b : {&q, &k, &v}) fill_random(b->get(), qkv, "bf16", stream.get());
-        const float one = 1.0f, zero = 0.0f;
-        const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-        const int n = static_cast<int>(s), hd = static_cast<int>(d);
-        auto run = [&](long) {
-          // scores (s x s, column j = query j) = K^T Q, with K and Q stored d x s per head.
-          CALIB_BLAS(cublasGemmStridedBatchedEx(blas.h, CUBLAS_OP_T, CUBLAS_OP_N, n, n, hd, &one, k.get(), CUDA_R_16BF, hd,
-                                                s * d, q.get(), CUDA_R_16BF, hd, s * d, &zero, p.get(), CUDA_R_16BF, n,
-                                                s * s, static_cast<int>(bh), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-          softmax_rows<<<static_cast<unsigned>(bh * s), 256, 0, stream.get()>>>(p.get<__nv_bfloat16>(), n, scale);
-          // O (d x s) = V (d x s) P (s x s).
-          CALIB_BLAS(cublasGemmStridedBatchedEx(blas.h, CUBLAS_OP_N, CUBLAS_OP_N, hd, n, n, &one, v.get(), CUDA_R_16BF, hd,
-                                                s * d, p.get(), CUDA_R_16BF, n, s * s, &zero, o.get(), CUDA_R_16BF, hd,
-                                                s * d, static_cast<int>(bh), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-        };
-        out.push_back({"bf16", bh, s, d, time_runs(plan, stream.get(), run)});
-      }
-    }
+  for (const AttentionShape& shape : attention_shapes(plan)) {
+    const std::int64_t d = shape.head_dim, s = shape.seq, bh = shape.batch_heads;
+    const std::size_t qkv = static_cast<std::size_t>(bh * s * d);
+    DeviceBuffer q(qkv * 2), k(qkv * 2), v(qkv * 2), o(qkv * 2);
+    DeviceBuffer p(static_cast<std::size_t>(bh * s * s) * 2);
+    for (const DeviceBuffer* b : {&q, &k, &v}) fill_random(b->get(), qkv, "bf16", stream.get());
+    const float one = 1.0f, zero = 0.0f;
+    const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    const int n = static_cast<int>(s), hd = static_cast<int>(d);
+    auto run = [&](long) {
+      // scores (s x s, column j = query j) = K^T Q, with K and Q stored d x s per head.
+      CALIB_BLAS(cublasGemmStridedBatchedEx(blas.h, CUBLAS_OP_T, CUBLAS_OP_N, n, n, hd, &one, k.get(), CUDA_R_16BF, hd,
+                                            s * d, q.get(), CUDA_R_16BF, hd, s * d, &zero, p.get(), CUDA_R_16BF, n,
+                                            s * s, static_cast<int>(bh), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+      softmax_rows<<<static_cast<unsigned>(bh * s), 256, 0, stream.get()>>>(p.get<__nv_bfloat16>(), n, scale);
+      // O (d x s) = V (d x s) P (s x s).
+      CALIB_BLAS(cublasGemmStridedBatchedEx(blas.h, CUBLAS_OP_N, CUBLAS_OP_N, hd, n, n, &one, v.get(), CUDA_R_16BF, hd,
+                                            s * d, p.get(), CUDA_R_16BF, n, s * s, &zero, o.get(), CUDA_R_16BF, hd,
+                                            s * d, static_cast<int>(bh), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    };
+    out.push_back({"bf16", bh, s, d, time_runs(plan, stream.get(), run)});
   }
   log(plan, "  attention done");
   return out;

@@ -31,7 +31,7 @@ std::vector<SizePoint> measure_collectives(const Plan& plan, const DeviceQuery& 
   std::vector<int> devs(static_cast<std::size_t>(g));
   for (int i = 0; i < g; ++i) devs[static_cast<std::size_t>(i)] = i;
   check_nccl(ncclCommInitAll(comms.data(), g, devs.data()), "ncclCommInitAll");
-  const std::vector<double> sizes = geometric(1 << 20, plan.quick ? double(256u << 20) : double(1u << 30), plan.quick ? 16.0 : 4.0);
+  const std::vector<double> sizes = multi_gpu_sizes(plan);
   const std::size_t bytes_max = static_cast<std::size_t>(sizes.back());
   std::vector<std::unique_ptr<DeviceBuffer>> send, recv;
   std::vector<std::unique_ptr<Stream>> streams;

@@ -93,13 +93,6 @@ std::vector<double> time_runs(const Plan& plan, cudaStream_t stream, Run&& run) 
   return out;
 }
 
-// Sizes from `lo` to `hi` (inclusive when reached), multiplying by `step`.
-inline std::vector<double> geometric(double lo, double hi, double step) {
-  std::vector<double> v;
-  for (double x = lo; x <= hi * 1.0000001; x *= step) v.push_back(x);
-  return v;
-}
-
 inline void log(const Plan& plan, const std::string& line) {
   if (plan.log) plan.log(line);
 }

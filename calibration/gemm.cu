@@ -53,27 +53,6 @@ constexpr std::size_t kWorkspace = 32u << 20;
 
 }  // namespace
 
-void gemm_axes(const Plan& plan, const std::string& dtype, std::vector<std::int64_t>& m, std::vector<std::int64_t>& n,
-               std::vector<std::int64_t>& k) {
-  // M covers decode (1-32 tokens), small prefill and large training batches; N and K cover
-  // head-dim-sized projections up to the FFN and vocabulary widths of 7B-400B models.
-  if (plan.quick) {
-    m = {1, 16, 128, 1024, 8192};
-    n = {512, 4096, 16384};
-    k = {512, 4096, 16384};
-  } else {
-    m = {1, 8, 32, 128, 512, 2048, 8192, 32768};
-    n = {128, 512, 2048, 4096, 8192, 16384, 32768};
-    k = {128, 512, 1024, 2048, 4096, 8192, 16384};
-  }
-  if (dtype == "fp8") {
-    // FP8 cuBLASLt kernels need 16-element aligned leading dimensions, so M starts at 16;
-    // the compute model clamps smaller M to it (decode at M < 16 is memory-bound anyway).
-    for (auto& x : m) x = std::max<std::int64_t>(x, 16);
-    m.erase(std::unique(m.begin(), m.end()), m.end());
-  }
-}
-
 std::vector<GemmPoint> measure_gemm(const Plan& plan, const DeviceQuery& dev, const std::string& dtype) {
   const Types t = types_for(dtype);
   std::vector<std::int64_t> ms, ns, ks;

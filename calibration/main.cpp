@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <ostream>
 #include <string>
 
 #include "calibration/measure.hpp"
@@ -108,20 +109,46 @@ load::RawSamples measure(const Plan& plan, const cs::calib::DeviceQuery& dev, st
   return s;
 }
 
+// The configurations a plan times, for a GPU with enough memory for the largest sizes.
+void print_plan(const Plan& plan, std::ostream& out) {
+  constexpr double kAmpleMemory = 1e12;
+  const cs::calib::PlanSize one = cs::calib::plan_size(plan, kAmpleMemory, 1, true, cs::calib::built_with_nccl());
+  const cs::calib::PlanSize eight = cs::calib::plan_size(plan, kAmpleMemory, 8, true, cs::calib::built_with_nccl());
+  out << (plan.quick ? "quick" : "full") << " run, " << plan.repetitions << " repetitions after " << plan.warmup
+      << " warm-up runs per configuration\n";
+  for (const std::string& dtype : plan.dtypes) {
+    std::vector<std::int64_t> m, n, k;
+    cs::calib::gemm_axes(plan, dtype, m, n, k);
+    auto axis = [](const std::vector<std::int64_t>& v) {
+      std::string s;
+      for (auto x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+      return "{" + s + "}";
+    };
+    out << "  GEMM " << dtype << ": " << m.size() * n.size() * k.size() << " shapes, M " << axis(m) << " N " << axis(n)
+        << " K " << axis(k) << (dtype == "fp8" ? " (compute capability 8.9+)" : "") << "\n";
+  }
+  out << "  memory: " << one.memory << ", launch: " << one.launch << ", host transfers: " << one.transfers
+      << ", attention: " << one.attention << "\n";
+  out << "  total on one GPU: " << one.total() << " configurations; with 8 GPUs also " << eight.peer
+      << " peer-to-peer and " << eight.collectives << " NCCL"
+      << (cs::calib::built_with_nccl() ? "" : " (built without NCCL)") << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"clustersim-calibrate: measure this GPU and write a clustersim measured profile.\n"
                "Exit codes: 0 ok, 1 error, 2 bad input, 3 profile written but incomplete or rejected."};
   std::string accelerator, out_path, data_dir, notes, dtypes_text = "bf16,fp16,tf32,fp8";
-  bool full = false, no_attention = false, no_transfers = false, no_multi_gpu = false, quiet = false;
+  bool full = false, no_attention = false, no_transfers = false, no_multi_gpu = false, quiet = false, list = false;
   Plan plan;
   app.add_option("--accelerator,-a", accelerator, "Catalog accelerator this GPU is, e.g. h100-sxm")->required();
   app.add_option("--out,-o", out_path, "Output file (default: <data>/hardware-profiles/measured/<accelerator>.json)");
   app.add_option("--data-dir", data_dir, "Folder holding hardware-profiles/ (default: found automatically)");
   app.add_flag("--full", full, "Full grids and sizes (default: quick)");
   app.add_option("--device", plan.device, "CUDA device ordinal to measure")->check(CLI::NonNegativeNumber);
-  app.add_option("--repetitions", plan.repetitions, "Timed repetitions per configuration")->check(CLI::Range(3, 1000));
+  CLI::Option* reps = app.add_option("--repetitions", plan.repetitions, "Timed repetitions per configuration (quick 7, full 10)")
+                          ->check(CLI::Range(3, 1000));
   app.add_option("--warmup", plan.warmup, "Untimed warm-up runs per configuration")->check(CLI::Range(0, 1000));
   app.add_option("--dtypes", dtypes_text, "GEMM dtypes, comma separated (bf16,fp16,tf32,fp8)");
   app.add_flag("--no-attention", no_attention, "Skip the attention benchmark");
@@ -129,6 +156,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-multi-gpu", no_multi_gpu, "Skip peer-to-peer and NCCL benchmarks");
   app.add_option("--notes", notes, "Free text stored in the profile (cooling, power limit, ...)");
   app.add_flag("--quiet,-q", quiet, "No progress lines");
+  app.add_flag("--list", list, "Print what the run would measure and exit (no GPU needed)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -136,7 +164,7 @@ int main(int argc, char** argv) {
     plan.attention = !no_attention;
     plan.transfers = !no_transfers;
     plan.multi_gpu = !no_multi_gpu;
-    if (!full && plan.repetitions == Plan{}.repetitions) plan.repetitions = 7;
+    if (!full && reps->count() == 0) plan.repetitions = 7;
     plan.dtypes.clear();
     for (std::size_t pos = 0; pos <= dtypes_text.size();) {
       const std::size_t comma = std::min(dtypes_text.find(',', pos), dtypes_text.size());
@@ -147,6 +175,10 @@ int main(int argc, char** argv) {
       }
       plan.dtypes.push_back(d);
       pos = comma + 1;
+    }
+    if (list) {
+      print_plan(plan, std::cout);
+      return 0;
     }
     plan.log = [quiet](const std::string& line) {
       if (!quiet) std::cerr << line << std::endl;

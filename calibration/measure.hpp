@@ -61,11 +61,36 @@ struct AttentionPoint {
   std::vector<double> seconds;
 };
 
-// Throws std::runtime_error on CUDA errors. No GPU: query_device throws with the reason.
-DeviceQuery query_device(int device);
+// ---- what a run measures (plan.cpp: host code, tested without a GPU) ----
+
+struct AttentionShape {
+  std::int64_t batch_heads = 0, seq = 0, head_dim = 0;
+};
+inline constexpr double kMaxScoreElements = 2147483648.0;  // 4 GiB of BF16 attention scores
+
+// Sizes from `lo` to `hi` (inclusive when reached), multiplying by `step`.
+std::vector<double> geometric(double lo, double hi, double step);
 // The GEMM grid (M, N, K axes) a plan measures for one dtype.
 void gemm_axes(const Plan& plan, const std::string& dtype, std::vector<std::int64_t>& m, std::vector<std::int64_t>& n,
                std::vector<std::int64_t>& k);
+// Buffer sizes of the memory kernels and host copies, capped by a quarter of `free_bytes`.
+std::vector<double> memory_sizes(const Plan& plan, double free_bytes);
+std::vector<double> host_sizes(const Plan& plan, double free_bytes);
+// Peer-to-peer and collective sizes.
+std::vector<double> multi_gpu_sizes(const Plan& plan);
+std::vector<AttentionShape> attention_shapes(const Plan& plan);
+
+// Configurations a run times, per benchmark.
+struct PlanSize {
+  std::size_t gemm = 0, memory = 0, launch = 0, transfers = 0, attention = 0, peer = 0, collectives = 0;
+  std::size_t total() const { return gemm + memory + launch + transfers + attention + peer + collectives; }
+};
+PlanSize plan_size(const Plan& plan, double free_bytes, int gpus, bool fp8, bool nccl);
+
+// ---- measuring (the *.cu files) ----
+
+// Throws std::runtime_error on CUDA errors. No GPU: query_device throws with the reason.
+DeviceQuery query_device(int device);
 // True when the device has tensor cores for `dtype` ("fp8" needs compute capability 8.9).
 bool dtype_supported(const DeviceQuery& dev, const std::string& dtype);
 

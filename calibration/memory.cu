@@ -36,19 +36,16 @@ unsigned grid_for(std::size_t vectors, int sm_count) {
   return static_cast<unsigned>(std::clamp<std::size_t>(wanted, 1, static_cast<std::size_t>(sm_count) * 8));
 }
 
-double max_buffer(const Plan& plan) {
+double free_memory() {
   std::size_t free_bytes = 0, total = 0;
   CALIB_CUDA(cudaMemGetInfo(&free_bytes, &total));
-  const double cap = plan.quick ? double(1u << 30) : double(4ull << 30);
-  // Copies need source and destination; keep half of free memory spare.
-  return std::min(cap, static_cast<double>(free_bytes) / 4.0);
+  return static_cast<double>(free_bytes);
 }
 
 }  // namespace
 
 std::vector<SizePoint> measure_memory(const Plan& plan, const DeviceQuery& dev) {
-  const double hi = max_buffer(plan);
-  const std::vector<double> sizes = geometric(4096, hi, plan.quick ? 8.0 : 4.0);
+  const std::vector<double> sizes = memory_sizes(plan, free_memory());
   // An arena of at least 8 x L2 lets consecutive kernels touch different memory.
   const std::size_t arena_bytes = static_cast<std::size_t>(std::max(8.0 * dev.l2_bytes, 2.0 * sizes.back()));
   DeviceBuffer arena(arena_bytes);
@@ -94,8 +91,7 @@ std::vector<double> measure_launch(const Plan& plan) {
 }
 
 std::vector<SizePoint> measure_host_transfers(const Plan& plan) {
-  const double hi = std::min(max_buffer(plan), plan.quick ? double(256u << 20) : double(1u << 30));
-  const std::vector<double> sizes = geometric(4096, hi, plan.quick ? 8.0 : 4.0);
+  const std::vector<double> sizes = host_sizes(plan, free_memory());
   const std::size_t bytes_max = static_cast<std::size_t>(sizes.back());
   void* host = nullptr;
   CALIB_CUDA(cudaMallocHost(&host, bytes_max));
@@ -122,7 +118,7 @@ std::vector<SizePoint> measure_host_transfers(const Plan& plan) {
 std::vector<SizePoint> measure_peer(const Plan& plan, const DeviceQuery& dev) {
   std::vector<SizePoint> out;
   if (dev.gpu_count < 2) return out;
-  const std::vector<double> sizes = geometric(1 << 20, plan.quick ? double(256u << 20) : double(1u << 30), plan.quick ? 16.0 : 4.0);
+  const std::vector<double> sizes = multi_gpu_sizes(plan);
   const std::size_t bytes_max = static_cast<std::size_t>(sizes.back());
   const int last = plan.quick ? 1 : dev.gpu_count - 1;
   for (int dst = 1; dst <= last; ++dst) {

@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "loaders/data_paths.hpp"
 #include "loaders/profile_loader.hpp"
+#include "loaders/validate_network.hpp"
 #include "loaders/validate_training.hpp"
 #include "loaders/validate_inference.hpp"
 #include "loaders/validation.hpp"
@@ -32,6 +33,7 @@ struct ValidateOptions {
 // validated by --kind network).
 const std::map<std::string, load::Validator>& validators() {
   static const std::map<std::string, load::Validator> table = {
+      {"network", load::validate_network},
       {"microbench", load::validate_microbench},
       {"training", load::validate_training},
       {"inference", load::validate_inference},

@@ -149,7 +149,7 @@ std::string short_header(Metric m) {
 }
 
 void print_row_header(std::ostream& out, const std::vector<Metric>& cols, std::string_view first) {
-  out << fmt::format("  {:<16} {:>5}  {:<58}", first, "#", "configuration");
+  out << fmt::format("  {:<17} {:>5}  {:<74}", first, "#", "configuration");
   for (Metric m : cols) out << fmt::format(" {:>10}", short_header(m));
   out << "\n";
 }
@@ -158,8 +158,8 @@ void print_row(std::ostream& out, const planner::Planner& p, const planner::Plan
                const std::vector<Metric>& cols, std::string_view first) {
   const auto& c = result_at(r, index);
   std::string d = p.describe(p.candidate(index));
-  if (d.size() > 58) d = d.substr(0, 55) + "...";
-  out << fmt::format("  {:<16} {:>5}  {:<58}", first, index, d);
+  if (d.size() > 74) d = d.substr(0, 71) + "...";
+  out << fmt::format("  {:<17} {:>5}  {:<74}", first, index, d);
   for (Metric m : cols) out << fmt::format(" {:>10}", format_metric(m, metric(c, m)));
   out << "\n";
 }
@@ -268,7 +268,7 @@ void print_plan_report(std::ostream& out, const planner::Planner& p, const plann
     }
     if (b.acquisition == planner::Acquisition::buy) {
       out << fmt::format("  capital {} (residual {}) -> ${:.2f}/h amortised; energy ${:.2f}/h ({:.0f} kW IT at "
-                         "{:.0f}% utilisation, {:.0f} kWh/h with PUE); hosting ${:.2f}/h ({} racks)\n",
+                         "{:.0f}% utilisation, {:.0f} kWh/h with PUE); hosting ${:.2f}/h ({} rack(s))\n",
                          money(b.capex), money(b.residual_value), b.amortisation_per_hour, b.energy_per_hour,
                          b.it_power_watts / 1000, c.utilisation * 100, b.energy_kwh_per_hour, b.hosting_per_hour,
                          b.racks);

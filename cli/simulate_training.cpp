@@ -75,7 +75,9 @@ nlohmann::json training_json(const load::Scenario& s, const models::TrainingSpec
   j["price_source"] = r.price_source;
   j["cost_usd"] = r.cost_usd;
   j["compute_model"] = c.accelerator.efficiency.describe();
-  j["comm_model"] = "alpha-beta, hierarchical ring (intra-node scale-up, inter-node NICs)";
+  j["comm_model"] = t.comm_model == models::CommModelKind::network
+                        ? "network: topology-aware closed form on the cluster's fabric (hw::estimate_collective)"
+                        : "alpha-beta, hierarchical ring (intra-node scale-up, inter-node NICs)";
   j["simulation"] = {{"tasks", r.sim.tasks}, {"events", r.sim.events}};
   return j;
 }

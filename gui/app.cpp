@@ -31,7 +31,7 @@ std::optional<ViewId> parse_view(const std::string& s) {
   return std::nullopt;
 }
 
-App::App(load::DataPaths data) : data_(std::move(data)) { refresh_scenarios(); }
+App::App(load::DataPaths data) : data_(std::move(data)), worker_(run_and_read) { refresh_scenarios(); }
 
 std::filesystem::path App::output_dir() const {
   return std::filesystem::temp_directory_path() / ("clustersim-gui-" + std::to_string(::getpid()));
@@ -135,9 +135,16 @@ void App::poll_worker() {
   } else if (outcome->result_json.empty()) {
     rec.error = "the command wrote no result file";
     set_banner(rec.error, true);
+  } else if (!outcome->model) {
+    rec.error = "could not read the result: " + outcome->read_error;
+    set_banner(rec.error, true);
   } else {
-    open_result(outcome->result_json, outcome->trace_json);
-    if (result_ && result_->name.empty()) result_->name = rec.request.scenario.stem().string();
+    result_ = std::move(*outcome->model);
+    outcome->model.reset();
+    rec.outcome->model.reset();
+    ++result_generation_;
+    selected_candidate_.reset();
+    set_banner("Loaded result " + outcome->result_json.string(), false);
     if (queue_is_compare_ && result_) {
       add_compare_column(column_from_result(rec.request.scenario.stem().string(), *result_));
     }

@@ -59,7 +59,8 @@ struct PlannerView {
   int sort_column = -1;
   bool sort_ascending = true;
   std::optional<std::size_t> hovered;
-  int auto_selected_generation = -1;  // the result whose cheapest point was preselected
+  int auto_selected_generation = -1;
+  int axes_generation = -1;  // the result whose default axes were chosen  // the result whose cheapest point was preselected
   void Draw(App& app);
 };
 struct CompareView {

@@ -9,6 +9,7 @@
 // the run, draws the chosen view for N frames, saves a PNG of the window, prints the status
 // line and exits 0 (1 if the PNG could not be written or the run did not finish in time).
 #include <chrono>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -143,6 +144,8 @@ int main(int argc, char** argv) {
       else glfwWaitEventsTimeout(0.25);
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
+      // Headless screenshots: no pointer over the window, so no stray hover tooltips.
+      if (headless) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
       ImGui::NewFrame();
       int fb_w = 0, fb_h = 0;
       glfwGetFramebufferSize(window, &fb_w, &fb_h);

@@ -253,8 +253,8 @@ void gantt(const char* id, const Timeline& tl, GanttView& view, ImVec2 size) {
     if (s.row == last_row && x1 <= last_x + 0.5f) continue;  // sub-pixel spans: one mark per pixel
     last_row = s.row;
     last_x = x1;
-    const int cat = static_cast<int>(std::find(tl.categories.begin(), tl.categories.end(), s.category) - tl.categories.begin());
-    dl->AddRectFilled(ImVec2(x0, y + 1), ImVec2(x1, y + rh - 1), palette(cat));
+    dl->AddRectFilled(ImVec2(x0, y + 1), ImVec2(x1, y + rh - 1), palette(s.kind));
+    if (x1 - x0 > 4.0f) dl->AddLine(ImVec2(x1 - 1, y + 1), ImVec2(x1 - 1, y + rh - 1), kBackground);  // span edges
     if (hovered && io.MousePos.x >= x0 && io.MousePos.x < x1 && io.MousePos.y >= y && io.MousePos.y < y + rh) under_mouse = &s;
   }
   dl->PopClipRect();

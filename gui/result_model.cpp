@@ -11,6 +11,7 @@
 #include "loaders/json_reader.hpp"
 #include "sim/core/error.hpp"
 #include "gui/axis.hpp"
+#include "planner/plan_spec.hpp"
 
 namespace cs::gui {
 
@@ -54,10 +55,16 @@ bool is_percentile_object(const json& v) {
   return hits >= 2 && (v.contains("p50") || v.contains("p99"));
 }
 
+// Keys of a breakdown object that are not parts of the stack.
+bool is_bar_meta_key(const std::string& k) {
+  return k == "unit" || k == "total" || k == "capacity" || k == "limit" || contains(k, "stage") ||
+         contains(k, "index");
+}
+
 bool is_number_map(const json& v) {
   if (!v.is_object() || v.empty()) return false;
   for (const auto& [k, x] : v.items()) {
-    if (k == "unit" || k == "total") continue;
+    if (k == "unit") continue;
     if (!is_plain_number(x) && !value_with_unit(x)) return false;
   }
   return true;
@@ -78,11 +85,14 @@ const char* time_key_of(const json& obj) {
 BarSet make_barset(const std::string& key, const json& obj) {
   BarSet b;
   b.key = key;
-  b.title = label_for_key(last_segment(key));
+  b.title = label_for_key(key);
   b.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
                                                            : unit_for_key(last_segment(key));
+  for (const char* k : {"capacity", "limit"}) {
+    if (obj.contains(k) && is_plain_number(obj[k])) b.capacity = obj[k].get<double>();
+  }
   for (const auto& [k, x] : obj.items()) {
-    if (k == "unit" || k == "total") continue;
+    if (is_bar_meta_key(k)) continue;
     double v = 0.0;
     if (auto q = value_with_unit(x)) {
       v = q->first;
@@ -96,12 +106,24 @@ BarSet make_barset(const std::string& key, const json& obj) {
   return b;
 }
 
+// The unit named by the innermost path segment that names one ("latency_s/ttft" -> "s").
+std::string unit_along(const std::string& key) {
+  std::string rest = key;
+  while (!rest.empty()) {
+    const std::string u = unit_for_key(last_segment(rest));
+    if (!u.empty()) return u;
+    const auto slash = rest.rfind('/');
+    if (slash == std::string::npos) break;
+    rest.resize(slash);
+  }
+  return {};
+}
+
 Percentiles make_percentiles(const std::string& key, const json& obj) {
   Percentiles p;
   p.key = key;
   p.title = label_for_key(last_segment(key));
-  p.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>()
-                                                           : unit_for_key(last_segment(key));
+  p.unit = obj.contains("unit") && obj["unit"].is_string() ? obj["unit"].get<std::string>() : unit_along(key);
   for (const char* k : kPercentileKeys) {
     if (obj.contains(k) && is_plain_number(obj[k])) p.values.push_back({k, obj[k].get<double>()});
   }
@@ -154,11 +176,25 @@ void collect_series(const std::string& key, const json& v, std::vector<Series>& 
   }
 }
 
+// A metric the planner names ("usd_per_hour", "ttft_p99"): its unit and direction come
+// from the planner library's own table.
+std::optional<Metric> planner_metric(const std::string& key, const std::string& k, double value) {
+  const auto m = planner::parse_metric(k);
+  if (!m) return std::nullopt;
+  std::string unit(planner::metric_unit(*m));
+  if (unit.rfind("USD", 0) == 0) unit = "$" + unit.substr(3);
+  return Metric{key, label_for_key(key), value, unit, planner::lower_is_better(*m) ? Better::lower : Better::higher};
+}
+
 void collect_metrics(const std::string& prefix, const json& obj, std::vector<Metric>& out, int depth) {
   if (!obj.is_object() || depth > 3) return;
   for (const auto& [k, v] : obj.items()) {
     const std::string key = join_key(prefix, k);
     if (is_plain_number(v) && !v.is_boolean()) {
+      if (auto pm = planner_metric(key, k, v.get<double>())) {
+        out.push_back(*pm);
+        continue;
+      }
       out.push_back({key, label_for_key(key), v.get<double>(), unit_for_key(k), better_for_key(k)});
     } else if (auto q = value_with_unit(v)) {
       out.push_back({key, label_for_key(key), q->first, q->second, better_for_key(k)});
@@ -168,9 +204,28 @@ void collect_metrics(const std::string& prefix, const json& obj, std::vector<Met
   }
 }
 
+// A "cost" object with several "<part>_per_hour" numbers (the planner's cost breakdown):
+// those parts, "total_per_hour" left out, as a $/h bar.
+std::optional<BarSet> cost_parts(const std::string& key, const json& obj) {
+  if (last_segment(key) != "cost" || !obj.is_object()) return std::nullopt;
+  BarSet b;
+  b.key = key;
+  b.title = "cost per hour";
+  b.unit = "$/h";
+  for (const auto& [k, x] : obj.items()) {
+    if (ends_with(k, "_per_hour") && k.rfind("total", 0) != 0 && is_plain_number(x) && k.find("kwh") == std::string::npos &&
+        x.get<double>() != 0.0) {
+      b.parts.push_back({label_for_key(k.substr(0, k.size() - 9)), x.get<double>()});
+    }
+  }
+  if (b.parts.size() < 2) return std::nullopt;
+  return b;
+}
+
 // Walks the whole document for breakdowns, percentiles and series.
 void walk(const std::string& key, const json& v, ResultModel& r, int depth) {
   if (depth > 6) return;
+  if (auto cost = cost_parts(key, v)) r.breakdowns.push_back(std::move(*cost));
   if (v.is_object()) {
     if (!key.empty() && is_breakdown_key(key) && is_number_map(v)) {
       r.breakdowns.push_back(make_barset(key, v));
@@ -190,11 +245,32 @@ void walk(const std::string& key, const json& v, ResultModel& r, int depth) {
     }
   } else if (v.is_array() && !v.empty() && v[0].is_object() && time_key_of(v[0])) {
     collect_series(key, v, r.series);
+  } else if (v.is_array() && last_segment(key).rfind("memory", 0) == 0) {
+    // Memory per pool: [{"pool": "decode", "weights_gib": 65, "kv_cache_gib": 9, "device_gib": 80}, ...]
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& item = v[i];
+      if (!item.is_object()) continue;
+      BarSet b;
+      b.key = key + "/" + std::to_string(i);
+      std::string name;
+      for (const auto& [k, x] : item.items()) {
+        if (x.is_string() && name.empty()) name = x.get<std::string>();
+      }
+      b.title = "memory per device" + (name.empty() ? "" : " (" + name + ")");
+      b.unit = "GiB";
+      for (const auto& [k, x] : item.items()) {
+        if (!is_plain_number(x) || !ends_with(k, "_gib")) continue;
+        const std::string part = k.substr(0, k.size() - 4);
+        if (part == "device" || part == "capacity") b.capacity = x.get<double>();
+        else if (part != "usable" && part != "total" && part != "free") b.parts.push_back({label_for_key(part), x.get<double>()});
+      }
+      if (!b.parts.empty()) r.breakdowns.push_back(std::move(b));
+    }
   }
 }
 
 std::string candidate_label(const json& c, std::size_t index) {
-  for (const char* k : {"label", "name", "config", "summary", "id"}) {
+  for (const char* k : {"label", "description", "name", "config", "summary", "id"}) {
     if (c.contains(k) && c[k].is_string()) return c[k].get<std::string>();
   }
   // A short description from the string fields (accelerator, fabric, layout, ...).
@@ -209,7 +285,11 @@ std::string binding_of(const json& c) {
   for (const char* k : {"binding_constraint", "binding", "bound_by"}) {
     if (c.contains(k)) {
       if (c[k].is_string()) return c[k].get<std::string>();
-      if (c[k].is_object() && c[k].contains("name") && c[k]["name"].is_string()) return c[k]["name"].get<std::string>();
+      if (c[k].is_object()) {
+        for (const char* n : {"name", "constraint"}) {
+          if (c[k].contains(n) && c[k][n].is_string()) return c[k][n].get<std::string>();
+        }
+      }
     }
   }
   return {};
@@ -218,8 +298,8 @@ std::string binding_of(const json& c) {
 Candidate make_candidate(const json& c, std::size_t index, bool frontier) {
   Candidate out;
   out.raw = c;
-  out.id = c.contains("id") ? (c["id"].is_string() ? c["id"].get<std::string>() : c["id"].dump())
-                            : std::to_string(index);
+  const char* id_key = c.contains("id") ? "id" : c.contains("index") ? "index" : nullptr;
+  out.id = id_key ? (c[id_key].is_string() ? c[id_key].get<std::string>() : c[id_key].dump()) : std::to_string(index);
   out.label = candidate_label(c, index);
   out.on_frontier = frontier;
   if (c.contains("on_frontier") && c["on_frontier"].is_boolean()) out.on_frontier = c["on_frontier"].get<bool>();
@@ -228,6 +308,9 @@ Candidate make_candidate(const json& c, std::size_t index, bool frontier) {
   }
   out.binding = binding_of(c);
   collect_metrics("", c, out.metrics, 0);
+  // The planner's own metrics first: they are what the axes and the table are about.
+  std::stable_partition(out.metrics.begin(), out.metrics.end(),
+                        [](const Metric& m) { return m.key.rfind("metrics/", 0) == 0; });
   ResultModel tmp;
   walk("", c, tmp, 0);
   out.breakdowns = std::move(tmp.breakdowns);
@@ -256,6 +339,20 @@ void collect_candidates(const json& holder, ResultModel& r) {
   };
   if (holder.contains("frontier")) add(holder["frontier"], true);
   if (holder.contains("candidates")) add(holder["candidates"], false);
+  // The planner's best configuration per objective, and the nearest miss when none is feasible.
+  if (holder.contains("best") && holder["best"].is_array()) {
+    json picks = json::array();
+    for (const auto& b : holder["best"]) {
+      if (b.is_object() && b.contains("candidate") && b["candidate"].is_object()) picks.push_back(b["candidate"]);
+    }
+    add(picks, false);
+  }
+  if (holder.contains("nearest") && holder["nearest"].is_object()) add(json::array({holder["nearest"]}), false);
+  if (holder.contains("frontier_axes") && holder["frontier_axes"].is_object()) {
+    const json& ax = holder["frontier_axes"];
+    if (ax.contains("x") && ax["x"].is_string()) r.frontier_x = ax["x"].get<std::string>();
+    if (ax.contains("y") && ax["y"].is_string()) r.frontier_y = ax["y"].get<std::string>();
+  }
 }
 
 }  // namespace
@@ -336,7 +433,8 @@ Better better_for_key(const std::string& key_in) {
 std::string label_for_key(const std::string& key) {
   // Drop the unit suffix and turn separators into spaces: "cost/usd_per_hour" -> "cost usd per hour".
   // Only plain unit suffixes go ("step_time_s" -> "step time"); "tokens_per_s" stays.
-  std::string k = key;
+  // A "metrics/" group prefix says nothing: "metrics/ttft_p99" -> "ttft p99".
+  std::string k = key.rfind("metrics/", 0) == 0 ? key.substr(8) : key;
   const std::string unit = unit_for_key(key);
   if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns" || unit == "B" || unit == "%") {
     for (const char* suffix : {"_s", "_ms", "_us", "_ns", "_bytes", "_pct", "_percent"}) {
@@ -421,11 +519,21 @@ ResultModel read_result(const json& doc) {
     if (k == "schema_version" || k == "seed") continue;
     if (is_plain_number(v)) r.headline.push_back({k, label_for_key(k), v.get<double>(), unit_for_key(k), better_for_key(k)});
   }
+  // Then the numbers of top-level groups ("throughput", "slo", "utilization"), skipping
+  // what other rules draw (breakdowns, percentiles, series) and bookkeeping groups.
+  for (const auto& [k, v] : doc.items()) {
+    if (!v.is_object() || k == "summary" || k == "metrics" || k == "headline" || k == "result") continue;
+    if (is_breakdown_key(k) || time_key_of(v) || k == "simulator" || k == "simulation" || k == "analytical") continue;
+    bool percentiles_inside = false;
+    for (const auto& [kk, vv] : v.items()) percentiles_inside = percentiles_inside || is_percentile_object(vv);
+    if (percentiles_inside) continue;
+    collect_metrics(k, v, r.headline, 1);
+  }
   walk("", doc, r, 0);
   // Plan results: the frontier may sit at the top or under "plan".
   collect_candidates(doc, r);
   if (doc.contains("plan") && doc["plan"].is_object()) collect_candidates(doc["plan"], r);
-  for (const char* k : {"binding_constraints", "constraints"}) {
+  for (const char* k : {"binding_constraints"}) {
     if (!doc.contains(k)) continue;
     const json& bc = doc[k];
     if (bc.is_array()) {
@@ -447,6 +555,9 @@ ResultModel read_result(const json& doc) {
       }
     }
   }
+  for (const auto& [k, v] : doc.items()) {
+    if (v.is_string() && (ends_with(k, "_note") || ends_with(k, "_message"))) r.notes.push_back(v.get<std::string>());
+  }
   if (r.kind.empty()) {
     if (!r.candidates.empty()) r.kind = "plan";
     else if (doc.contains("training")) r.kind = "training";
@@ -455,67 +566,96 @@ ResultModel read_result(const json& doc) {
   return r;
 }
 
+namespace {
+
+// Collects trace events one at a time (so a large file is never held as a JSON tree).
+class TraceBuilder {
+ public:
+  explicit TraceBuilder(std::size_t max_spans) : max_spans_(max_spans) {}
+
+  void add(const json& e) {
+    if (!e.is_object() || !e.contains("ph") || !e["ph"].is_string()) return;
+    const std::string& ph = e["ph"].get_ref<const std::string&>();
+    if (ph == "M") {
+      const std::string what = e.value("name", "");
+      if (!e.contains("args") || !e["args"].is_object() || !e["args"].contains("name")) return;
+      const std::string n = e["args"]["name"].is_string() ? e["args"]["name"].get<std::string>() : "";
+      if (what == "process_name") process_names_[num(e, "pid")] = n;
+      if (what == "thread_name") thread_names_[{num(e, "pid"), num(e, "tid")}] = n;
+    } else if (ph == "X") {
+      if (!e.contains("ts") || !e["ts"].is_number()) return;
+      if (raw_.size() >= max_spans_) {
+        truncated_ = true;
+        return;
+      }
+      const double dur = e.contains("dur") && e["dur"].is_number() ? e["dur"].get<double>() : 0.0;
+      raw_.push_back({{num(e, "pid"), num(e, "tid")}, e["ts"].get<double>() * 1e-6, dur * 1e-6,
+                      e.value("name", ""), e.value("cat", "")});
+    }
+  }
+
+  Timeline finish() {
+    Timeline tl;
+    tl.truncated = truncated_;
+    std::map<std::pair<std::int64_t, std::int64_t>, int> row_of;
+    for (const auto& r : raw_) row_of.emplace(r.key, 0);
+    int row = 0;
+    for (auto& [key, index] : row_of) {
+      index = row++;
+      auto pn = process_names_.find(key.first);
+      std::string label = pn != process_names_.end() ? pn->second : "pid " + std::to_string(key.first);
+      auto tn = thread_names_.find(key);
+      label += " / " + (tn != thread_names_.end() ? tn->second : "tid " + std::to_string(key.second));
+      tl.rows.push_back(label);
+    }
+    std::map<std::string, int> cat_index, kind_index;
+    bool first = true;
+    for (auto& r : raw_) {
+      if (!cat_index.count(r.cat)) {
+        cat_index[r.cat] = static_cast<int>(tl.categories.size());
+        tl.categories.push_back(r.cat);
+      }
+      const std::string kind = r.name.substr(0, r.name.find_first_of(" ([:"));
+      auto [it, added] = kind_index.try_emplace(kind, static_cast<int>(tl.kinds.size()));
+      if (added) tl.kinds.push_back(kind);
+      tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat), it->second});
+      tl.t0 = first ? r.start : std::min(tl.t0, r.start);
+      tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
+      first = false;
+    }
+    std::sort(tl.spans.begin(), tl.spans.end(), [](const TimelineSpan& a, const TimelineSpan& b) {
+      return a.row != b.row ? a.row < b.row : a.start_s < b.start_s;
+    });
+    return tl;
+  }
+
+ private:
+  struct Raw {
+    std::pair<std::int64_t, std::int64_t> key;
+    double start, dur;
+    std::string name, cat;
+  };
+  static std::int64_t num(const json& e, const char* k) {
+    return e.contains(k) && e[k].is_number() ? e[k].get<std::int64_t>() : 0;
+  }
+  std::size_t max_spans_;
+  bool truncated_ = false;
+  std::vector<Raw> raw_;
+  std::map<std::int64_t, std::string> process_names_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> thread_names_;
+};
+
+}  // namespace
+
 Timeline read_chrome_trace(const json& doc, std::size_t max_spans) {
-  Timeline tl;
   const json* events = nullptr;
   if (doc.is_array()) events = &doc;
   else if (doc.is_object() && doc.contains("traceEvents") && doc["traceEvents"].is_array()) events = &doc["traceEvents"];
-  if (!events) return tl;
-  std::map<std::pair<std::int64_t, std::int64_t>, int> row_of;
-  std::map<std::int64_t, std::string> process_names;
-  std::map<std::pair<std::int64_t, std::int64_t>, std::string> thread_names;
-  std::map<std::string, int> cat_index;
-  struct Raw { std::pair<std::int64_t, std::int64_t> key; double start, dur; std::string name, cat; };
-  std::vector<Raw> raw;
-  auto num = [](const json& e, const char* k) -> std::int64_t {
-    return e.contains(k) && e[k].is_number() ? e[k].get<std::int64_t>() : 0;
-  };
-  for (const auto& e : *events) {
-    if (!e.is_object() || !e.contains("ph") || !e["ph"].is_string()) continue;
-    const std::string ph = e["ph"].get<std::string>();
-    if (ph == "M") {
-      const std::string what = e.value("name", "");
-      if (!e.contains("args") || !e["args"].is_object() || !e["args"].contains("name")) continue;
-      const std::string n = e["args"]["name"].is_string() ? e["args"]["name"].get<std::string>() : "";
-      if (what == "process_name") process_names[num(e, "pid")] = n;
-      if (what == "thread_name") thread_names[{num(e, "pid"), num(e, "tid")}] = n;
-    } else if (ph == "X") {
-      if (!e.contains("ts") || !e["ts"].is_number()) continue;
-      if (raw.size() >= max_spans) {
-        tl.truncated = true;
-        continue;
-      }
-      const double dur = e.contains("dur") && e["dur"].is_number() ? e["dur"].get<double>() : 0.0;
-      raw.push_back({{num(e, "pid"), num(e, "tid")}, e["ts"].get<double>() * 1e-6, dur * 1e-6,
-                     e.value("name", ""), e.value("cat", "")});
-    }
+  TraceBuilder b(max_spans);
+  if (events) {
+    for (const auto& e : *events) b.add(e);
   }
-  for (const auto& r : raw) row_of.emplace(r.key, 0);
-  int row = 0;
-  for (auto& [key, index] : row_of) {
-    index = row++;
-    std::string label;
-    auto pn = process_names.find(key.first);
-    label = pn != process_names.end() ? pn->second : "pid " + std::to_string(key.first);
-    auto tn = thread_names.find(key);
-    label += " / " + (tn != thread_names.end() ? tn->second : "tid " + std::to_string(key.second));
-    tl.rows.push_back(label);
-  }
-  bool first = true;
-  for (auto& r : raw) {
-    if (!cat_index.count(r.cat)) {
-      cat_index[r.cat] = static_cast<int>(tl.categories.size());
-      tl.categories.push_back(r.cat);
-    }
-    tl.spans.push_back({row_of[r.key], r.start, r.dur, std::move(r.name), std::move(r.cat)});
-    tl.t0 = first ? r.start : std::min(tl.t0, r.start);
-    tl.t1 = first ? r.start + r.dur : std::max(tl.t1, r.start + r.dur);
-    first = false;
-  }
-  std::sort(tl.spans.begin(), tl.spans.end(), [](const TimelineSpan& a, const TimelineSpan& b) {
-    return a.row != b.row ? a.row < b.row : a.start_s < b.start_s;
-  });
-  return tl;
+  return b.finish();
 }
 
 ResultModel load_result_file(const std::filesystem::path& path) {
@@ -523,9 +663,28 @@ ResultModel load_result_file(const std::filesystem::path& path) {
   return read_result(d.root);
 }
 
-Timeline load_trace_file(const std::filesystem::path& path) {
-  const load::Document d = load::read_json_file(path);
-  return read_chrome_trace(d.root);
+Timeline load_trace_file(const std::filesystem::path& path, std::size_t max_spans) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "cannot read the trace file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  // Each event goes to the builder as soon as it is parsed and is then dropped from the tree.
+  TraceBuilder b(max_spans);
+  auto keep = [&b](int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_end && parsed.is_object() && parsed.contains("ph") &&
+        parsed["ph"].is_string()) {
+      b.add(parsed);
+      return false;
+    }
+    return true;
+  };
+  try {
+    const json rest = json::parse(ss.str(), keep);  // what remains: the envelope
+    (void)rest;
+  } catch (const json::parse_error& e) {
+    throw InputError(path.string(), "", std::string("not a valid trace: ") + e.what());
+  }
+  return b.finish();
 }
 
 namespace {

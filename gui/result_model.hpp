@@ -7,12 +7,15 @@
 //   headline     numeric leaves of "summary" / "metrics" / "headline" objects (and top-level
 //                numbers); the unit comes from the key suffix (_s, _ms, _usd, _per_s, ...)
 //   breakdowns   objects whose key contains "breakdown" or starts with "memory", and whose
-//                values are numbers: drawn as stacked bars
+//                values are numbers: drawn as stacked bars ("total" is left out, "capacity" /
+//                "limit" becomes the bar's scale, keys naming an index ("stage") are skipped)
 //   percentiles  objects with p50 / p90 / p99 (mean, max) keys: latency tables
 //   series       objects holding a time array ("t", "t_s", "time_s") and equal-length number
 //                arrays, or arrays of objects with a time key: time series plots
-//   candidates   arrays "frontier" and "candidates" of objects: planner points, each with its
-//                flattened metrics, breakdowns and binding constraint
+//   candidates   arrays "frontier" and "candidates" of objects, "best[].candidate" and
+//                "nearest": planner points, each with its flattened metrics (units and
+//                directions of planner metric names from the planner library), breakdowns
+//                (a "cost" object's "*_per_hour" parts) and binding constraint
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -44,6 +47,7 @@ struct BarSet {
   std::string title;  // "time breakdown"
   std::string unit;
   std::vector<BarPart> parts;
+  double capacity = 0.0;  // from a "capacity" / "limit" key (memory); 0 when none
   double total() const;
   bool is_cost() const;    // key mentions cost / usd / price
   bool is_memory() const;  // key starts with or contains memory
@@ -83,12 +87,14 @@ struct TimelineSpan {
   double dur_s = 0.0;
   std::string name;
   std::string category;
+  int kind = 0;  // index into Timeline::kinds: the span name's first word ("forward", "dp_reduce")
 };
 
 struct Timeline {
   std::vector<std::string> rows;  // one per (pid, tid), "node 0 / rank 3"
   std::vector<TimelineSpan> spans;  // sorted by row then start
-  std::vector<std::string> categories;  // distinct, first-seen order (colour index)
+  std::vector<std::string> categories;  // distinct, first-seen order
+  std::vector<std::string> kinds;       // distinct first words of span names: the colour key
   double t0 = 0.0;
   double t1 = 0.0;
   bool truncated = false;  // more spans than the view keeps
@@ -105,6 +111,7 @@ struct ResultModel {
   std::vector<Candidate> candidates;
   std::vector<std::string> binding_constraints;
   std::vector<std::string> notes;  // strings under "notes" / "warnings"
+  std::string frontier_x, frontier_y;  // the plan's frontier axes (metric names), if it says
   Timeline timeline;
   nlohmann::json raw;
 
@@ -129,7 +136,7 @@ Timeline read_chrome_trace(const nlohmann::json& doc, std::size_t max_spans = 40
 
 // File versions: throw cs::InputError naming the file on unreadable or invalid JSON.
 ResultModel load_result_file(const std::filesystem::path& path);
-Timeline load_trace_file(const std::filesystem::path& path);
+Timeline load_trace_file(const std::filesystem::path& path, std::size_t max_spans = 400000);
 
 // CSV of the headline metrics (key,label,value,unit) or, for a plan, one row per candidate.
 std::string result_to_csv(const ResultModel& r);

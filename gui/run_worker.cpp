@@ -96,6 +96,24 @@ RunOutcome run_with_cli(const RunRequest& r, const LineSink& sink) {
   return o;
 }
 
+RunOutcome run_and_read(const RunRequest& r, const LineSink& sink) {
+  RunOutcome o = run_with_cli(r, sink);
+  if (o.exit_code != 0 || o.result_json.empty()) return o;
+  try {
+    if (sink) sink("reading " + o.result_json.string());
+    auto model = std::make_shared<ResultModel>(load_result_file(o.result_json));
+    if (!o.trace_json.empty()) {
+      if (sink) sink("reading " + o.trace_json.string());
+      model->timeline = load_trace_file(o.trace_json);
+    }
+    if (model->name.empty()) model->name = r.scenario.stem().string();
+    o.model = std::move(model);
+  } catch (const std::exception& e) {
+    o.read_error = e.what();
+  }
+  return o;
+}
+
 RunWorker::RunWorker(RunFunction fn) : fn_(std::move(fn)) {}
 
 RunWorker::~RunWorker() {

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "gui/result_model.hpp"
+
 namespace cs::gui {
 
 enum class RunKind { check, simulate, plan };
@@ -40,6 +42,9 @@ struct RunOutcome {
   std::filesystem::path result_json;  // set when the file exists after the run
   std::filesystem::path trace_json;
   double elapsed_s = 0.0;
+  // Filled by run_and_read: the result (and trace) already read, off the UI thread.
+  std::shared_ptr<ResultModel> model;
+  std::string read_error;
 };
 
 // The argv (without the program name) for a request: what the CLI would be given.
@@ -50,6 +55,9 @@ using LineSink = std::function<void(const std::string&)>;
 using RunFunction = std::function<RunOutcome(const RunRequest&, const LineSink&)>;
 // The default: cs::cli::run in-process with run_arguments(r).
 RunOutcome run_with_cli(const RunRequest& r, const LineSink& sink);
+// run_with_cli, then reads result.json and trace.json into `model` (large traces take
+// seconds to read: that too stays on the worker thread).
+RunOutcome run_and_read(const RunRequest& r, const LineSink& sink);
 
 class RunWorker {
  public:

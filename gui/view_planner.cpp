@@ -65,6 +65,18 @@ void PlannerView::Draw(App& app) {
     ImGui::TextDisabled("The candidates carry no numeric metrics to plot.");
     return;
   }
+  if (axes_generation != app.result_generation()) {
+    // A new result: the plan's own frontier axes when it names them, else cost against latency.
+    axes_generation = app.result_generation();
+    auto index_of = [&](const std::string& name) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!name.empty() && (keys[i] == name || keys[i] == "metrics/" + name)) return static_cast<int>(i);
+      }
+      return -1;
+    };
+    y_metric = index_of(r.frontier_y);
+    x_metric = index_of(r.frontier_x);
+  }
   if (y_metric < 0 || y_metric >= static_cast<int>(keys.size())) y_metric = find_key(keys, {"usd_per_hour", "cost", "usd"}, -1);
   if (x_metric < 0 || x_metric >= static_cast<int>(keys.size()))
     x_metric = find_key(keys, {"ttft", "latency", "time_to_train", "tpot", "step_time", "time"}, y_metric);
@@ -138,11 +150,22 @@ void PlannerView::Draw(App& app) {
   auto& selected = app.selected_candidate();
   if (f.clicked) selected = hovered;
   if (auto_selected_generation != app.result_generation()) {
-    // Once per result, until the user picks: the cheapest frontier configuration (by y).
+    // Once per result, until the user picks: the cheapest frontier configuration (by the
+    // first cost metric, else by y).
     auto_selected_generation = app.result_generation();
+    std::string cost_key = yk;
+    for (const char* part : {"total_cost", "usd_per_hour", "cost", "usd"}) {
+      const auto it = std::find_if(keys.begin(), keys.end(), [&](const std::string& k) { return k.find(part) != std::string::npos; });
+      if (it != keys.end()) {
+        cost_key = *it;
+        break;
+      }
+    }
     std::optional<std::size_t> best;
     for (const auto& p : line) {
-      if (!best || cands[p.index].metric(yk)->value < cands[*best].metric(yk)->value) best = p.index;
+      const Metric* m = cands[p.index].metric(cost_key);
+      const Metric* b = best ? cands[*best].metric(cost_key) : nullptr;
+      if (m && (!b || m->value < b->value)) best = p.index;
     }
     selected = best;
   }
@@ -173,9 +196,12 @@ void PlannerView::Draw(App& app) {
 
   // Candidate table: label plus the axis metrics and a few more, sortable.
   std::vector<std::string> cols{xk, yk};
-  for (const auto& k : keys) {
-    if (cols.size() >= 7) break;
-    if (std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
+  for (int pass = 0; pass < 2; ++pass) {  // the planner's metrics first, then the rest
+    for (const auto& k : keys) {
+      if (cols.size() >= 8) break;
+      if ((k.rfind("metrics/", 0) == 0) != (pass == 0)) continue;
+      if (std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
+    }
   }
   const ImGuiTableFlags tf = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
@@ -183,7 +209,7 @@ void PlannerView::Draw(App& app) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("configuration", ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableSetupColumn("frontier", ImGuiTableColumnFlags_NoSort, 0.6f);
-    for (const auto& k : cols) ImGui::TableSetupColumn(k.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    for (const auto& k : cols) ImGui::TableSetupColumn(label_for_key(k).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs()) {
       if (specs->SpecsCount > 0) {

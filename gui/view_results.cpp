@@ -48,8 +48,13 @@ void ResultsView::Draw(App& app) {
   for (const auto& b : r.breakdowns) {
     section_title(b.title.c_str());
     ImGui::PushID(b.key.c_str());
-    ImGui::Text("total %s", format_value(b.total(), b.unit).c_str());
-    stacked_bar("bar", b, b.total(), -8.0f, 26.0f);
+    if (b.capacity > 0) {
+      ImGui::Text("total %s of %s (%.0f%%)", format_value(b.total(), b.unit).c_str(),
+                  format_value(b.capacity, b.unit).c_str(), 100.0 * b.total() / b.capacity);
+    } else {
+      ImGui::Text("total %s", format_value(b.total(), b.unit).c_str());
+    }
+    stacked_bar("bar", b, std::max(b.total(), b.capacity), -8.0f, 26.0f);
     ImGui::PopID();
   }
   if (!r.percentiles.empty()) {

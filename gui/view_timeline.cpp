@@ -32,15 +32,15 @@ void TimelineView::Draw(App& app) {
   ImGui::SameLine();
   ImGui::TextDisabled("%zu spans on %zu tracks, %s%s; wheel: zoom, drag: pan", tl.spans.size(), tl.rows.size(),
                       format_value(tl.t1 - tl.t0, "s").c_str(), tl.truncated ? " (truncated)" : "");
-  // Legend: one colour per category.
-  for (std::size_t i = 0; i < tl.categories.size(); ++i) {
+  // Legend: one colour per span kind (the first word of the span names).
+  for (std::size_t i = 0; i < tl.kinds.size(); ++i) {
     if (i) ImGui::SameLine();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float s = ImGui::GetTextLineHeight();
     ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + s, p.y + s), palette(static_cast<int>(i)));
     ImGui::Dummy(ImVec2(s, s));
     ImGui::SameLine();
-    ImGui::TextUnformatted(tl.categories[i].empty() ? "(none)" : tl.categories[i].c_str());
+    ImGui::TextUnformatted(tl.kinds[i].empty() ? "(unnamed)" : tl.kinds[i].c_str());
   }
   gantt("gantt", tl, gantt_view, ImVec2(0, 0));
 }

@@ -1,4 +1,5 @@
 #include "loaders/cluster_section.hpp"
+#include "loaders/network_options.hpp"
 
 #include <fmt/format.h>
 
@@ -51,6 +52,7 @@ hw::FabricSpec read_fabric(const Node& node, const hw::HardwareCatalog& catalog,
   }
   f.nic_efficiency = r.number_or("nic_efficiency", 0.0, 0.0, 1.0);
   f.in_network_reduction = r.bool_or("in_network_reduction", false);
+  read_network_options(r, f);
   r.finish();
   return f;
 }

@@ -193,6 +193,10 @@ planner::TrafficSpec read_traffic(const Node& n, const DataPaths& data) {
     t.prompt_p99 = s.prompt_p99;
     t.output_mean = s.output_mean;
     t.output_p99 = s.output_p99;
+    t.native_rate = t.rate;
+    t.arrival_s = std::move(s.arrival_s);
+    t.prompt_tokens = std::move(s.prompt_tokens);
+    t.output_tokens = std::move(s.output_tokens);
   } else {
     t.source = "synthetic";
     t.prompt_mean = r.required("prompt_mean", "mean prompt tokens").as_number(1, 1e7);
@@ -232,6 +236,7 @@ planner::ServingWorkload read_serving(const Node& n, const ModelCatalog& models,
     }
   }
   w.hours_per_day = r.number_or("hours_per_day", 24.0, 0.0, 24.0);
+  w.simulate_requests = static_cast<int>(r.int_or("simulate_requests", w.simulate_requests, 1, 10'000'000));
   r.finish();
   return w;
 }
@@ -380,7 +385,7 @@ TraceSummary summarise_trace(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path.string() + ": cannot read the trace");
   std::string line;
-  std::vector<double> prompts, outputs;
+  std::vector<double> prompts, outputs, arrivals;
   double first = 0, last = 0;
   std::size_t line_no = 0;
   bool header_seen = false;
@@ -420,6 +425,7 @@ TraceSummary summarise_trace(const std::filesystem::path& path) {
     }
     if (prompts.size() == 1) first = ts;
     last = ts;
+    arrivals.push_back(ts - first);
   }
   if (prompts.empty()) throw InputError(path.string() + ": the trace has no requests");
   TraceSummary s;
@@ -438,6 +444,9 @@ TraceSummary summarise_trace(const std::filesystem::path& path) {
   s.output_mean = mean(outputs);
   s.prompt_p99 = p99(prompts);
   s.output_p99 = p99(outputs);
+  s.arrival_s = std::move(arrivals);
+  for (double x : prompts) s.prompt_tokens.push_back(static_cast<int>(x));
+  for (double x : outputs) s.output_tokens.push_back(static_cast<int>(x));
   return s;
 }
 

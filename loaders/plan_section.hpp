@@ -4,6 +4,7 @@
 // assumptions with price overrides, constraints, objectives, frontier axes and sweep gates.
 // Resolves every catalog name into a self-contained planner::PlanSpec.
 #include <string>
+#include <vector>
 
 #include "loaders/data_paths.hpp"
 #include "loaders/json_reader.hpp"
@@ -22,6 +23,8 @@ struct TraceSummary {
   std::size_t requests = 0;
   double duration_s = 0;
   double prompt_mean = 0, prompt_p99 = 0, output_mean = 0, output_p99 = 0;
+  std::vector<double> arrival_s;  // from the first request
+  std::vector<int> prompt_tokens, output_tokens;
 };
 TraceSummary summarise_trace(const std::filesystem::path& path);
 

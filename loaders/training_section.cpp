@@ -68,6 +68,10 @@ models::TrainingSpec read_training_section(const Node& node, const ModelCatalog&
   t.sustained_efficiency = r.number_or("sustained_efficiency", t.sustained_efficiency, 0.05, 1.0);
   if (auto b = r.optional("token_budget")) t.token_budget = static_cast<double>(b->as_count(1));
   t.simulate_all_ranks = r.bool_or("simulate_all_ranks", false);
+  if (auto c = r.optional("comm_model")) {
+    t.comm_model = c->as_enum({"alpha_beta", "network"}) == "network" ? models::CommModelKind::network
+                                                                       : models::CommModelKind::alpha_beta;
+  }
   r.finish();
   if (cluster) {
     const std::string why = models::check_layout(t, cluster->accelerators, cluster->node.accelerators);

@@ -16,7 +16,8 @@
 //     "overlap": { "dp": true, "tp": false },
 //     "framework_overhead": "2GiB",
 //     "token_budget": "15T",             tokens to train on: time-to-train and cost
-//     "simulate_all_ranks": false        true: every rank, not one per pipeline stage
+//     "simulate_all_ranks": false,       true: every rank, not one per pipeline stage
+//     "comm_model": "alpha_beta"         or "network": the network layer's fabric-aware estimate
 //   }
 #include "loaders/json_reader.hpp"
 #include "loaders/model_loader.hpp"

@@ -192,7 +192,6 @@ std::vector<ValidationRow> validate_training(const std::vector<Node>& records, c
     row.id = j.value("id", std::string("?"));
     try {
       MappedTrainingRun run = map_training_record(rec, ctx);
-      if (const char* e = std::getenv("CLUSTERSIM_TRAIN_SUSTAINED")) run.spec.sustained_efficiency = std::atof(e);
       const models::TrainingReport rep = models::run_training(run.spec, run.cluster);
       row.metric = run.metric;
       row.measured = run.measured;

@@ -1,6 +1,7 @@
 #include "models/training_costs.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "models/layer_ops.hpp"
 #include "models/training_memory.hpp"
@@ -101,20 +102,52 @@ double optimizer_seconds(const hw::ComputeModel& cm, double params) {
 
 }  // namespace
 
-const LayerCosts& LayerCostCache::get(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
+LayerCostCache::Key LayerCostCache::key(const TrainingSpec& s, const hw::ComputeModel& cm, int kind) const {
   const ParallelLayout& l = s.layout;
-  const int kind = s.model.is_moe_layer(layer) ? 1 : 0;
   const std::int64_t a = (static_cast<std::int64_t>(l.tp) << 40) | (static_cast<std::int64_t>(l.cp) << 24) |
                          (static_cast<std::int64_t>(l.ep) << 8) | (l.sequence_parallel ? 1 : 0);
   const std::int64_t b = (static_cast<std::int64_t>(s.micro_batch) << 32) | s.seq_len;
   const std::int64_t c = (static_cast<std::int64_t>(s.precision) << 8) | (static_cast<std::int64_t>(s.recompute) << 4) |
                          (s.flash_attention ? 1 : 0);
-  const std::int64_t shape = (static_cast<std::int64_t>(s.model.hidden) << 32) ^
-      (static_cast<std::int64_t>(s.model.ffn_hidden) << 12) ^ s.model.heads ^ (static_cast<std::int64_t>(s.model.kv_heads) << 52);
-  const Key key{s.model.name, cm.device().name, a, b, c, shape ^ kind};
-  auto it = cache_.find(key);
+  const std::uint64_t shape_bits = (static_cast<std::uint64_t>(s.model.hidden) << 32) ^
+                                  (static_cast<std::uint64_t>(s.model.ffn_hidden) << 12) ^
+                                  static_cast<std::uint64_t>(s.model.heads) ^
+                                  (static_cast<std::uint64_t>(s.model.kv_heads) << 52) ^
+                                  (static_cast<std::uint64_t>(s.model.vocab) << 20);
+  const auto shape = static_cast<std::int64_t>(((shape_bits << 2) | static_cast<std::uint64_t>(kind)) & 0x7fffffffffffffffULL);
+  return Key{std::hash<std::string>{}(s.model.name), std::hash<std::string>{}(cm.device().name), a, b, c,
+             shape};
+}
+
+const LayerCosts& LayerCostCache::get(const TrainingSpec& s, const hw::ComputeModel& cm, int layer) {
+  const Key k = key(s, cm, s.model.is_moe_layer(layer) ? 1 : 0);
+  auto it = cache_.find(k);
   if (it != cache_.end()) return it->second;
-  return cache_.emplace(key, cost_layer(s, cm, layer)).first->second;
+  return cache_.emplace(k, cost_layer(s, cm, layer)).first->second;
+}
+
+const EndCosts& LayerCostCache::ends(const TrainingSpec& s, const hw::ComputeModel& cm) {
+  const Key k = key(s, cm, 2);
+  auto it = ends_.find(k);
+  if (it != ends_.end()) return it->second;
+  const TransformerSpec& m = s.model;
+  const hw::DType act = s.precision == hw::DType::fp8 ? hw::DType::bf16 : s.precision;
+  const double tokens = static_cast<double>(s.micro_batch) * s.seq_len / s.layout.cp;
+  ParallelShape par;
+  par.tp = s.layout.tp;
+  par.sequence_parallel = s.layout.sequence_parallel && s.layout.tp > 1;
+  EndCosts e;
+  for (const NamedOp& op : embedding_forward(m, tokens, par, act)) {
+    e.embed_fwd += cm.seconds(op.op);
+    for (const NamedOp& b : backward_of(op)) e.embed_bwd += cm.seconds(b.op);
+  }
+  for (const NamedOp& op : head_forward(m, tokens, par, act, true)) {  // the head stays 16-bit under fp8
+    const hw::OpCost c = cm.cost(op.op);
+    e.head_fwd += c.seconds;
+    e.head_flops += c.flops;
+    for (const NamedOp& b : backward_of(op)) e.head_bwd += cm.seconds(b.op);
+  }
+  return ends_.emplace(k, e).first->second;
 }
 
 StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster, const CommModel& comm,
@@ -123,7 +156,6 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
   const TransformerSpec& m = s.model;
   const hw::ComputeModel cm(cluster.accelerator);
   const int gpn = std::max(1, cluster.node.accelerators > 0 ? cluster.node.accelerators : 1);
-  const hw::DType act = s.precision == hw::DType::fp8 ? hw::DType::bf16 : s.precision;
   StepCosts sc;
   sc.gpus_per_node = gpn;
   sc.micro_batches = s.micro_batches();
@@ -141,21 +173,9 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
   sc.p2p = l.pp > 1 ? comm.seconds(K::send_recv, pp_pair, 2.0 * tokens * m.hidden / (sp ? l.tp : 1)) : 0.0;
 
   // Embedding (first stage) and output head with loss (last stage), forward and backward.
-  ParallelShape par;
-  par.tp = l.tp;
-  par.sequence_parallel = sp;
-  double embed_fwd = 0, embed_bwd = 0, head_fwd = 0, head_bwd = 0, head_flops = 0;
-  for (const NamedOp& op : embedding_forward(m, tokens, par, act)) {
-    embed_fwd += cm.seconds(op.op);
-    for (const NamedOp& b : backward_of(op)) embed_bwd += cm.seconds(b.op);
-  }
-  for (NamedOp op : head_forward(m, tokens, par, act, true)) {
-    if (s.precision == hw::DType::fp8 && is_gemm(op.op)) op.op.dtype = hw::DType::bf16;  // head stays 16-bit
-    const hw::OpCost c = cm.cost(op.op);
-    head_fwd += c.seconds;
-    head_flops += c.flops;
-    for (const NamedOp& b : backward_of(op)) head_bwd += cm.seconds(b.op);
-  }
+  const EndCosts& ends = cache.ends(s, cm);
+  const double embed_fwd = ends.embed_fwd, embed_bwd = ends.embed_bwd, head_fwd = ends.head_fwd,
+               head_bwd = ends.head_bwd, head_flops = ends.head_flops;
   const double tp_embed = comm.seconds(K::all_reduce, tp, 2.0 * tokens * m.hidden);
 
   // Per-layer figures for each layer kind (dense, MoE), computed once.

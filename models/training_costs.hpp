@@ -33,14 +33,22 @@ struct LayerCosts {
   double cp_bytes = 0;   // K and V this rank contributes per forward (ring all-gather)
 };
 
+// Embedding (first stage) and output head with loss (last stage), one micro-batch.
+struct EndCosts {
+  double embed_fwd = 0, embed_bwd = 0, head_fwd = 0, head_bwd = 0, head_flops = 0;
+};
+
 class LayerCostCache {
  public:
   const LayerCosts& get(const TrainingSpec& spec, const hw::ComputeModel& compute, int layer);
+  const EndCosts& ends(const TrainingSpec& spec, const hw::ComputeModel& compute);
   std::size_t size() const { return cache_.size(); }
 
  private:
-  using Key = std::tuple<std::string, std::string, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
+  using Key = std::tuple<std::size_t, std::size_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
+  Key key(const TrainingSpec& spec, const hw::ComputeModel& compute, int kind) const;
   std::map<Key, LayerCosts> cache_;
+  std::map<Key, EndCosts> ends_;
 };
 
 struct ChunkCosts {

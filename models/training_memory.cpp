@@ -23,16 +23,39 @@ double embedding_stage_parameters(const TransformerSpec& m) {
 
 }  // namespace
 
+// Layers of pipeline rank `stage` by kind: [0] dense, [1] MoE; and a representative layer
+// index of each kind (-1 when none). Layers of one kind are identical, so per-layer
+// figures are computed once and multiplied (the planner's fast path).
+struct StageLayers {
+  int count[2] = {0, 0};
+  int example[2] = {-1, -1};
+};
+
+StageLayers stage_layers(const TrainingSpec& s, int stage) {
+  const TransformerSpec& m = s.model;
+  StageLayers out;
+  for (int c = 0; c < s.layout.virtual_stages; ++c) {
+    const LayerRange r = chunk_layers(s, stage, c);
+    const int moe = m.moe.enabled() ? std::max(0, r.first + r.count - std::max(r.first, m.moe.first_dense_layers)) : 0;
+    const int dense = r.count - moe;
+    if (dense > 0 && out.example[0] < 0) out.example[0] = r.first;
+    if (moe > 0 && out.example[1] < 0) out.example[1] = r.first + dense;
+    out.count[0] += dense;
+    out.count[1] += moe;
+  }
+  return out;
+}
+
 double stage_parameters(const TrainingSpec& s, int stage) {
   const ParallelLayout& l = s.layout;
   const TransformerSpec& m = s.model;
   double p = 0.0;
-  for (int c = 0; c < l.virtual_stages; ++c) {
-    const LayerRange r = chunk_layers(s, stage, c);
-    for (int i = r.first; i < r.first + r.count; ++i) {
-      const double experts = routed_expert_parameters(m, i);
-      p += (m.layer_parameters(i) - experts) / l.tp + experts / (static_cast<double>(l.tp) * l.ep);
-    }
+  const StageLayers sl = stage_layers(s, stage);
+  for (int k = 0; k < 2; ++k) {
+    if (sl.count[k] == 0) continue;
+    const int i = sl.example[k];
+    const double experts = routed_expert_parameters(m, i);
+    p += sl.count[k] * ((m.layer_parameters(i) - experts) / l.tp + experts / (static_cast<double>(l.tp) * l.ep));
   }
   if (stage == 0) p += embedding_stage_parameters(m) / l.tp;
   // The output head (tied embeddings still need a copy on the last stage when pp > 1).
@@ -41,14 +64,14 @@ double stage_parameters(const TrainingSpec& s, int stage) {
   return p;
 }
 
-double layer_activation_bytes(const TrainingSpec& s, int layer) {
+double activation_bytes(const TrainingSpec& s, int layer, Recompute recompute) {
   const TransformerSpec& m = s.model;
   const ParallelLayout& l = s.layout;
   const double tokens = static_cast<double>(s.micro_batch) * s.seq_len / l.cp;
   const double h = m.hidden;
   const double tp = l.tp;
   const bool sp = l.sequence_parallel && l.tp > 1;
-  if (s.recompute == Recompute::full) return 2.0 * tokens * h / (sp ? tp : 1.0);
+  if (recompute == Recompute::full) return 2.0 * tokens * h / (sp ? tp : 1.0);
   // Bytes per token (16-bit activations, 1-byte dropout masks).
   const double replicated = 4.0 * h /*two norm inputs*/ + 2.0 * h /*qkv input*/ + 2.0 * h /*mlp input*/ +
                             2.0 * h /*two dropout masks*/;
@@ -64,12 +87,14 @@ double layer_activation_bytes(const TrainingSpec& s, int layer) {
   const double split = 2.0 * m.q_dim() /*Q*/ + 4.0 * m.kv_dim() /*K, V*/ + 2.0 * m.q_dim() /*attention out*/ +
                        mlp_inner;
   double per_token = (sp ? replicated / tp : replicated) + split / tp;
-  if (!s.flash_attention && s.recompute == Recompute::none) {
+  if (!s.flash_attention && recompute == Recompute::none) {
     // Scores, softmax and its dropout mask: 5 a s bytes per token.
     per_token += 5.0 * m.heads * (static_cast<double>(s.seq_len) / l.cp) / tp;
   }
   return per_token * tokens;
 }
+
+double layer_activation_bytes(const TrainingSpec& s, int layer) { return activation_bytes(s, layer, s.recompute); }
 
 MemoryBreakdown stage_memory(const TrainingSpec& s, int stage) {
   const ParallelLayout& l = s.layout;
@@ -91,15 +116,12 @@ MemoryBreakdown stage_memory(const TrainingSpec& s, int stage) {
   }
   double per_mb = 0.0;
   double largest_layer = 0.0;
-  for (int c = 0; c < l.virtual_stages; ++c) {
-    const LayerRange r = chunk_layers(s, stage, c);
-    for (int i = r.first; i < r.first + r.count; ++i) {
-      per_mb += layer_activation_bytes(s, i);
-      if (s.recompute == Recompute::full) {
-        TrainingSpec one = s;
-        one.recompute = Recompute::none;
-        largest_layer = std::max(largest_layer, layer_activation_bytes(one, i));
-      }
+  const StageLayers sl = stage_layers(s, stage);
+  for (int k = 0; k < 2; ++k) {
+    if (sl.count[k] == 0) continue;
+    per_mb += sl.count[k] * layer_activation_bytes(s, sl.example[k]);
+    if (s.recompute == Recompute::full) {
+      largest_layer = std::max(largest_layer, activation_bytes(s, sl.example[k], Recompute::none));
     }
   }
   mb.activations = per_mb * in_flight + largest_layer;
@@ -110,8 +132,8 @@ MemoryBreakdown stage_memory(const TrainingSpec& s, int stage) {
   mb.buffers = 2.0 * act_msg * (l.pp > 1 ? 2.0 : 0.0) + (l.tp > 1 ? 2.0 * act_msg : 0.0);
   mb.buffers += l.dp * l.cp > 1 ? std::min(params, 2.0 * 40e6) * 2.0 : 0.0;  // 40M-element buckets
   if (l.zero_stage >= 3) {
-    double largest = 0.0;
-    for (int i = 0; i < m.layers; ++i) largest = std::max(largest, m.layer_parameters(i));
+    double largest = m.layer_parameters(0);
+    if (m.moe.enabled()) largest = std::max(largest, m.layer_parameters(m.moe.first_dense_layers));
     mb.buffers += 2.0 * 2.0 * largest / l.tp;  // current and prefetched layer, bf16
   }
   if (stage == l.pp - 1) mb.buffers += 2.0 * 4.0 * tokens * m.vocab / l.tp;  // fp32 logits and grads

@@ -1,6 +1,8 @@
 #include "models/training_run.hpp"
 
+#include "models/fabric_comm.hpp"
 #include "sim/core/error.hpp"
+#include <memory>
 
 namespace cs::models {
 
@@ -14,9 +16,12 @@ TrainingReport run_training(const TrainingSpec& spec, const hw::ClusterSpec& clu
   rep.result.fits = true;
   rep.result.valid = true;
 
-  const AlphaBetaComm comm(AlphaBetaComm::from_cluster(cluster));
+  const AlphaBetaComm alpha_beta(AlphaBetaComm::from_cluster(cluster));
   TrainingEstimator estimator;
-  rep.analytical = estimator.estimate(spec, cluster, comm);
+  rep.analytical = estimator.estimate(spec, cluster, alpha_beta);
+  std::unique_ptr<FabricComm> fabric;
+  if (spec.comm_model == CommModelKind::network) fabric = std::make_unique<FabricComm>(cluster);
+  const CommModel& comm = fabric ? static_cast<const CommModel&>(*fabric) : alpha_beta;
   const StepCosts costs = build_step_costs(spec, cluster, comm, estimator.cache());
   TrainingSimOptions so;
   so.all_ranks = options.all_ranks || spec.simulate_all_ranks;

@@ -12,6 +12,10 @@ namespace cs::models {
 
 enum class PipelineSchedule { one_f_one_b, interleaved };
 enum class Recompute { none, selective, full };
+// How the simulation prices collectives: the closed form of comm_model.hpp (default, the
+// one the validation is run with), or the network layer's topology-aware estimate on the
+// cluster's actual fabric (fabric_comm.hpp).
+enum class CommModelKind { alpha_beta, network };
 std::string_view to_string(PipelineSchedule s);
 std::string_view to_string(Recompute r);
 
@@ -46,6 +50,7 @@ struct TrainingSpec {
   double sustained_efficiency = 0.85;
   double token_budget = 0;                // tokens to train on (0 = no time-to-train)
   bool simulate_all_ranks = false;
+  CommModelKind comm_model = CommModelKind::alpha_beta;
 
   int micro_batches() const { return global_batch / (micro_batch * layout.dp); }
   double tokens_per_step() const { return static_cast<double>(global_batch) * seq_len; }

@@ -51,23 +51,20 @@ double TransformerSpec::layer_parameters(int layer) const {
   return attn + mlp + 2.0 * h;  // two norms
 }
 
+// Layers of one kind are identical: dense layers are the first `first_dense_layers` of an
+// MoE model (or all of a dense one), MoE layers the rest. O(1), not O(layers).
 double TransformerSpec::parameters() const {
   double p = embedding_parameters();
-  for (int l = 0; l < layers; ++l) p += layer_parameters(l);
+  const int dense = moe.enabled() ? moe.first_dense_layers : layers;
+  if (dense > 0) p += dense * layer_parameters(0);
+  if (layers - dense > 0) p += (layers - dense) * layer_parameters(dense);
   return p;
 }
 
 double TransformerSpec::active_parameters() const {
   if (!moe.enabled()) return parameters();
-  double p = embedding_parameters();
-  for (int l = 0; l < layers; ++l) {
-    double lp = layer_parameters(l);
-    if (is_moe_layer(l)) {
-      lp -= (moe.experts - moe.top_k) * ffn_params(ffn, hidden, moe.expert_ffn_hidden);
-    }
-    p += lp;
-  }
-  return p;
+  const double inactive = (moe.experts - moe.top_k) * ffn_params(ffn, hidden, moe.expert_ffn_hidden);
+  return parameters() - (layers - moe.first_dense_layers) * inactive;
 }
 
 double TransformerSpec::forward_flops_per_token(double context, bool causal) const {

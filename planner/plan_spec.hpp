@@ -60,6 +60,11 @@ struct TrafficSpec {
   double rate = 1.0;    // requests/s offered to the whole cluster
   double prompt_mean = 0, prompt_p99 = 0;
   double output_mean = 0, output_p99 = 0;
+  // The trace's requests, for the simulated tier's replay (empty for synthetic traffic):
+  // arrival seconds from the first request, and token counts.
+  std::vector<double> arrival_s;
+  std::vector<int> prompt_tokens, output_tokens;
+  double native_rate = 0;  // the trace's own requests/s (replay scales it to `rate`)
 };
 
 struct ServingSetting {
@@ -74,6 +79,7 @@ struct ServingWorkload {
   TrafficSpec traffic;
   std::vector<ServingSetting> settings;  // the product of the tp, max_batch and split lists
   double hours_per_day = 24.0;           // hours a day the service runs at this rate
+  int simulate_requests = 2000;          // simulated tier: requests replayed per candidate
 };
 
 struct TrainingWorkload {

@@ -99,12 +99,12 @@ hw::ClusterSpec Planner::cluster(const Candidate& c) const {
 std::string Planner::describe(const Candidate& c) const {
   const HardwareOption& h = spec_.hardware.at(c.hardware);
   const int n = spec_.nodes.at(c.nodes);
-  std::string s = fmt::format("{} x {} ({} x {}), {}", n, h.node.name, n * h.node.accelerators, h.accelerator.name,
+  std::string s = fmt::format("{} x {} ({} {}), {}", n, h.node.name, n * h.node.accelerators, h.accelerator.name,
                               spec_.fabrics.at(c.fabric).label);
   if (spec_.serving) {
     const ServingSetting& st = spec_.serving->settings.at(c.serving);
-    s += fmt::format(", serve TP{} batch<={}", st.tp, st.max_batch);
-    if (st.prefill_fraction > 0) s += fmt::format(" disagg {:.0f}% prefill", st.prefill_fraction * 100);
+    s += fmt::format(", TP{} batch {}", st.tp, st.max_batch);
+    if (st.prefill_fraction > 0) s += fmt::format(", {:.0f}% prefill", st.prefill_fraction * 100);
   }
   return s;
 }
@@ -257,7 +257,7 @@ std::vector<CandidateResult> Planner::evaluate(const Shard& shard, int threads) 
   return out;
 }
 
-PlanResult Planner::finish(std::vector<CandidateResult> results, bool run_sim) const {
+PlanResult Planner::finish(std::vector<CandidateResult> results, bool run_sim, int threads) const {
   PlanResult p;
   p.candidates = candidate_count();
   std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -351,26 +351,35 @@ PlanResult Planner::finish(std::vector<CandidateResult> results, bool run_sim) c
     p.simulated_tier_note = "simulated tier not available in this build (" + join(missing) +
                             "); figures are analytical";
   }
-  for (std::size_t idx : chosen) {
+  // Each chosen candidate is simulated independently; results are kept in index order.
+  const std::vector<std::size_t> sims(chosen.begin(), chosen.end());
+  std::vector<std::vector<TierComparison>> per(sims.size());
+  // Training depends only on the cluster: simulate it once per cluster, at its first candidate.
+  std::vector<bool> train_here(sims.size(), false);
+  std::set<std::size_t> clusters_seen;
+  for (std::size_t k = 0; k < sims.size(); ++k) train_here[k] = clusters_seen.insert(cluster_key(candidate(sims[k]))).second;
+  parallel_for(sims.size(), threads, [&](std::size_t k) {
+    const std::size_t idx = sims[k];
     const Candidate c = candidate(idx);
     const CandidateResult& r = at(idx);
-    if (!r.valid) continue;
+    if (!r.valid) return;
     const hw::ClusterSpec cl = cluster(c);
+    auto metric = [&](Metric m) { return r.metrics[static_cast<std::size_t>(m)]; };
     if (spec_.serving && ev_.serving_sim) {
       const ServingPerf s = ev_.serving_sim->simulate(cl, *spec_.serving, spec_.serving->settings.at(c.serving), 1);
-      p.tiers.push_back({idx, "ttft_p99", r.metrics[static_cast<std::size_t>(Metric::ttft_p99)], s.ttft_p99});
-      p.tiers.push_back({idx, "tpot_p99", r.metrics[static_cast<std::size_t>(Metric::tpot_p99)], s.tpot_p99});
+      per[k].push_back({idx, "ttft_p99", metric(Metric::ttft_p99), s.fits ? s.ttft_p99 : kNaN});
+      per[k].push_back({idx, "tpot_p99", metric(Metric::tpot_p99), s.fits ? s.tpot_p99 : kNaN});
     }
-    if (spec_.training && ev_.training_sim) {
+    if (spec_.training && ev_.training_sim && train_here[k]) {
       const TrainingChoice tc = choose_training(cl);
       const auto& t = *spec_.training;
       TrainingJob job{&t.model, t.dtype, t.tokens, t.seq_len, t.global_batch};
       const TrainingPerf s = ev_.training_sim->estimate(cl, job, tc.layout);
       const double steps = std::ceil(t.tokens / (static_cast<double>(t.global_batch) * t.seq_len));
-      p.tiers.push_back({idx, "time_to_train", r.metrics[static_cast<std::size_t>(Metric::time_to_train)],
-                         s.fits ? steps * s.step_seconds : kNaN});
+      per[k].push_back({idx, "time_to_train", metric(Metric::time_to_train), s.fits ? steps * s.step_seconds : kNaN});
     }
-  }
+  });
+  for (auto& v : per) p.tiers.insert(p.tiers.end(), v.begin(), v.end());
   return p;
 }
 
@@ -378,7 +387,7 @@ PlanResult Planner::run(int threads, bool run_sim) const {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<CandidateResult> all = evaluate(Shard{}, threads);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  PlanResult p = finish(std::move(all), run_sim);
+  PlanResult p = finish(std::move(all), run_sim, threads);
   p.analytical_seconds = s;
   return p;
 }

@@ -85,12 +85,13 @@ class Planner {
   std::size_t candidate_count() const;
   Candidate candidate(std::size_t index) const;
   hw::ClusterSpec cluster(const Candidate& c) const;
-  std::string describe(const Candidate& c) const;  // "8 x hgx-h100 (64 h100-sxm), fat-tree, TP4 batch 128"
+  std::string describe(const Candidate& c) const;  // "8 x dgx-h100 (64 h100-sxm), rail 1:1, TP4 batch 128"
 
   // Analytical tier for the candidates `shard` owns, on `threads` threads (0 = all cores).
   std::vector<CandidateResult> evaluate(const Shard& shard, int threads) const;
   // Frontier, best per objective, nearest candidate; then the simulated tier.
-  PlanResult finish(std::vector<CandidateResult> results, bool run_simulated_tier) const;
+  // The simulated tier runs on `threads` threads (0 = all cores).
+  PlanResult finish(std::vector<CandidateResult> results, bool run_simulated_tier, int threads = 0) const;
   PlanResult run(int threads, bool run_simulated_tier = true) const;
 
   CostBreakdown breakdown(std::size_t index, const CandidateResult& r) const;

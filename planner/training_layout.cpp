@@ -33,9 +33,7 @@ std::vector<int> default_tp(const models::TransformerSpec& m, int domain) {
 
 std::vector<int> default_pp(const models::TransformerSpec& m) {
   std::vector<int> out;
-  for (int p = 1; p <= std::min(64, m.layers); ++p) {
-    if (m.layers % p == 0) out.push_back(p);
-  }
+  for (int p = 1; p <= std::min(64, m.layers); ++p) out.push_back(p);
   return out;
 }
 
@@ -69,8 +67,9 @@ std::size_t enumerate_layouts(const models::TransformerSpec& model, int accelera
     if (tp < 1 || model.heads % tp != 0 || tp > std::max(1, scale_up_domain)) continue;
     const int kvh = model.kv_heads > 0 ? model.kv_heads : model.heads;
     if (kvh % tp != 0 && tp % kvh != 0) continue;
+    if (!model.moe.enabled() && model.ffn_hidden % tp != 0) continue;
     for (int pp : pps) {
-      if (pp < 1 || model.layers % pp != 0) continue;
+      if (pp < 1 || pp > model.layers) continue;  // uneven stages are allowed
       for (int cp : cps) {
         if (cp < 1 || seq_len % cp != 0) continue;
         const long long mp = static_cast<long long>(tp) * pp * cp;
@@ -80,12 +79,12 @@ std::size_t enumerate_layouts(const models::TransformerSpec& model, int accelera
         // Expert parallelism spreads the experts over data-parallel ranks (powers of two).
         std::vector<int> eps{1};
         if (model.moe.enabled()) {
-          for (int e = 2; e <= dp && e <= model.moe.experts; e *= 2) {
-            if (model.moe.experts % e == 0 && dp % e == 0) eps.push_back(e);
+          for (int e = 2; e <= dp * cp && e <= model.moe.experts; e *= 2) {
+            if (model.moe.experts % e == 0 && (dp * cp) % e == 0) eps.push_back(e);
           }
         }
         for (int v : vs) {
-          if (v < 1 || (v > 1 && pp == 1) || model.layers % (pp * v) != 0) continue;
+          if (v < 1 || (v > 1 && pp == 1) || pp * v > model.layers) continue;
           for (int ep : eps) {
             for (int mb : mbs) {
               if (mb < 1 || global_batch % (static_cast<long long>(dp) * mb) != 0) continue;
@@ -93,6 +92,7 @@ std::size_t enumerate_layouts(const models::TransformerSpec& model, int accelera
               if (v > 1 && micro_batches % pp != 0) continue;  // interleaved schedule requirement
               for (int z : zs) {
                 if (dp == 1 && z != min_zero) continue;  // ZeRO shards nothing without DP
+                if (z == 3 && pp > 1) continue;          // FSDP does not combine with pipelining here
                 for (Recompute rc : rcs) {
                   l.tp = tp;
                   l.pp = pp;

@@ -2,10 +2,12 @@
 // Parallel layouts for training and their automatic enumeration.
 //
 // enumerate_layouts() lists every layout of a model on G accelerators that is valid by
-// divisibility (G = TP x PP x DP x CP; TP divides the heads and fits in a scale-up domain;
-// the KV heads divide by TP or TP by them; PP x virtual stages divides the layers; the
+// divisibility (G = TP x PP x DP x CP; TP divides the heads and the FFN width and fits in a
+// scale-up domain; the KV heads divide by TP or TP by them; PP x virtual stages is at most
+// the layers (stages may be uneven; interleaving needs micro-batches divisible by PP); the
 // global batch divides by DP x micro-batch; CP divides the sequence; EP divides the experts
-// and DP) within the plan's choice lists. Memory fit and speed are the training
+// and DP x CP; ZeRO-3 only without PP) within the plan's choice lists; the same rules as
+// models::check_layout(). Memory fit and speed are the training
 // estimator's business (the planner asks it; it does not model training itself).
 #include <cstdint>
 #include <functional>
@@ -34,7 +36,7 @@ struct TrainingLayout {
 // The lists the enumeration draws from; empty list = the defaults documented per field.
 struct LayoutChoices {
   std::vector<int> tp;              // default: powers of two up to the scale-up domain
-  std::vector<int> pp;              // default: every divisor of the layers up to 64
+  std::vector<int> pp;              // default: 1 .. min(64, layers)
   std::vector<int> cp = {1};
   std::vector<int> virtual_stages = {1, 2};
   std::vector<int> micro_batch = {1, 2, 4};

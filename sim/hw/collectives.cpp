@@ -276,32 +276,6 @@ AlgorithmModel model(const Fabric& f, const CollectiveSpec& spec, CollectiveAlgo
   return m;
 }
 
-CollectiveAlgorithm resolve(const Fabric& f, const CollectiveSpec& spec, std::string* protocol, double* time) {
-  const auto algos = applicable_algorithms(f, spec);
-  if (spec.algorithm != CollectiveAlgorithm::automatic) {
-    if (std::find(algos.begin(), algos.end(), spec.algorithm) == algos.end()) {
-      std::string list;
-      for (auto a : algos) list += (list.empty() ? "" : ", ") + std::string(to_string(a));
-      throw InputError(detail::cat("collective ", to_string(spec.kind), ": algorithm ", to_string(spec.algorithm), " does not apply here (applicable: ", list, ")"));
-    }
-    *time = collective_time(f, spec, spec.algorithm, protocol);
-    return spec.algorithm;
-  }
-  CollectiveAlgorithm best = algos.front();
-  double best_t = kInf;
-  for (auto a : algos) {
-    std::string p;
-    const double t = collective_time(f, spec, a, &p);
-    if (t < best_t) {
-      best_t = t;
-      best = a;
-      *protocol = p;
-    }
-  }
-  *time = best_t;
-  return best;
-}
-
 }  // namespace
 
 GroupShape group_shape(const Fabric& f, const std::vector<int>& ranks) {
@@ -323,14 +297,8 @@ GroupShape group_shape(const Fabric& f, const std::vector<int>& ranks) {
     int c = std::numeric_limits<int>::max();
     for (const auto& n : g.domain_nics) c = std::min(c, static_cast<int>(n.size()));
     s.channels = std::max(1, c);
-    s.net_bw = f.nic_bandwidth();
     // The GPU -> NIC attachment may be narrower than the NIC.
-    for (const Link& l : f.links()) {
-      if (l.kind == LinkKind::pcie && f.vertex(l.to).kind == VertexKind::nic) {
-        s.net_bw = std::min(s.net_bw, l.capacity);
-        break;
-      }
-    }
+    s.net_bw = std::min(f.nic_bandwidth(), f.nic_attach_capacity());
     const int a = g.domain_ranks.front().front();
     const int b = g.domain_ranks.back().front();
     s.alpha_net = f.scale_out_latency(f.node_of(a), f.node_of(b)) + p.message_overhead_s;
@@ -345,9 +313,9 @@ GroupShape group_shape(const Fabric& f, const std::vector<int>& ranks) {
   return s;
 }
 
-std::vector<CollectiveAlgorithm> applicable_algorithms(const Fabric& f, const CollectiveSpec& spec) {
-  check_ranks(f, spec);
-  const GroupShape s = group_shape(f, spec.ranks);
+namespace {
+
+std::vector<CollectiveAlgorithm> applicable_for(const Fabric& f, const CollectiveSpec& spec, const GroupShape& s) {
   std::vector<CollectiveAlgorithm> out;
   const int n = s.ranks;
   switch (spec.kind) {
@@ -374,9 +342,8 @@ std::vector<CollectiveAlgorithm> applicable_algorithms(const Fabric& f, const Co
   return out;
 }
 
-double collective_time(const Fabric& f, const CollectiveSpec& spec, CollectiveAlgorithm a, std::string* protocol_out) {
-  check_ranks(f, spec);
-  const GroupShape s = group_shape(f, spec.ranks);
+double time_for(const Fabric& f, const CollectiveSpec& spec, CollectiveAlgorithm a, const GroupShape& s,
+                std::string* protocol_out) {
   if (s.ranks == 1 || spec.bytes == 0) {
     if (protocol_out) protocol_out->clear();
     return s.ranks == 1 ? 0.0 : f.profile().collective_launch_s;
@@ -399,6 +366,48 @@ double collective_time(const Fabric& f, const CollectiveSpec& spec, CollectiveAl
   if (!(best < kInf)) best = stages_time(m.stages, plain_protocol(), p.collective_launch_s);
   if (protocol_out) *protocol_out = best_name;
   return best;
+}
+
+// The algorithm (the requested one, or the fastest applicable) and its closed-form time.
+CollectiveAlgorithm resolve(const Fabric& f, const CollectiveSpec& spec, std::string* protocol, double* time) {
+  check_ranks(f, spec);
+  const GroupShape s = group_shape(f, spec.ranks);
+  const auto algos = applicable_for(f, spec, s);
+  if (spec.algorithm != CollectiveAlgorithm::automatic) {
+    if (std::find(algos.begin(), algos.end(), spec.algorithm) == algos.end()) {
+      std::string list;
+      for (auto a : algos) list += (list.empty() ? "" : ", ") + std::string(to_string(a));
+      throw InputError(detail::cat("collective ", to_string(spec.kind), ": algorithm ", to_string(spec.algorithm),
+                                   " does not apply here (applicable: ", list, ")"));
+    }
+    *time = time_for(f, spec, spec.algorithm, s, protocol);
+    return spec.algorithm;
+  }
+  CollectiveAlgorithm best = algos.front();
+  double best_t = kInf;
+  for (auto a : algos) {
+    std::string p;
+    const double t = time_for(f, spec, a, s, &p);
+    if (t < best_t) {
+      best_t = t;
+      best = a;
+      *protocol = p;
+    }
+  }
+  *time = best_t;
+  return best;
+}
+
+}  // namespace
+
+std::vector<CollectiveAlgorithm> applicable_algorithms(const Fabric& f, const CollectiveSpec& spec) {
+  check_ranks(f, spec);
+  return applicable_for(f, spec, group_shape(f, spec.ranks));
+}
+
+double collective_time(const Fabric& f, const CollectiveSpec& spec, CollectiveAlgorithm a, std::string* protocol_out) {
+  check_ranks(f, spec);
+  return time_for(f, spec, a, group_shape(f, spec.ranks), protocol_out);
 }
 
 CollectiveEstimate estimate_collective(const Fabric& fabric, const CollectiveSpec& spec) {

@@ -241,6 +241,7 @@ void Fabric::build_scale_out() {
   const double host = cluster_.accelerator.host_link.bandwidth_per_direction;
   const double pcie_rate = host > 0 ? host : rate;
   const double pcie_cap = host > 0 ? host * p.pcie_efficiency : nic_bw_;
+  nic_attach_cap_ = pcie_cap;
   const int total_nics = nodes_ * nics_per_node_;
   nic_vertex_.resize(static_cast<std::size_t>(total_nics));
   for (int n = 0; n < nodes_; ++n) {

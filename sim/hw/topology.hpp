@@ -98,6 +98,7 @@ class Fabric {
   double scale_up_bandwidth() const { return scale_up_bw_; }  // per accelerator, 0 without scale-up
   double scale_up_line_rate() const { return scale_up_raw_; }  // per accelerator, before efficiency
   double nic_line_rate() const { return nic_raw_; }            // per NIC, before efficiency
+  double nic_attach_capacity() const { return nic_attach_cap_; } // effective GPU -> NIC (PCIe) link
   // Sum of the effective uplink capacities of a leaf (0 for a lone leaf).
   double leaf_uplink_capacity(int leaf) const;
   int nic_of(int rank) const { return nic_of_rank(rank); }     // global NIC id a rank uses by default
@@ -142,7 +143,7 @@ class Fabric {
 
   int accelerators_ = 0, storage_servers_ = 0, nodes_ = 0, per_node_ = 1, nics_per_node_ = 0, domain_size_ = 1;
   bool nvls_ = false, sharp_ = false;
-  double scale_up_bw_ = 0, scale_up_raw_ = 0, nic_bw_ = 0, nic_raw_ = 0, scale_up_latency_ = 0, switch_latency_ = 0;
+  double scale_up_bw_ = 0, scale_up_raw_ = 0, nic_bw_ = 0, nic_raw_ = 0, nic_attach_cap_ = 0, scale_up_latency_ = 0, switch_latency_ = 0;
   std::vector<int> torus_dims_;
 
   std::vector<int> accel_vertex_;       // per rank

@@ -200,7 +200,7 @@ TEST_CASE("results are read by shape: headline, breakdowns, percentiles, series,
     "schema_version": 1, "kind": "inference", "name": "llama",
     "summary": {"throughput_tokens_per_s": 5000, "goodput": 0.97, "cost": {"usd_per_million_tokens": 0.42}},
     "time_breakdown_s": {"compute": 0.8, "exposed_tp_comm": 0.1, "bubble": 0.1},
-    "memory_per_device_bytes": {"weights": 8e10, "kv_cache": 2e10},
+    "memory_per_device_bytes": {"weights": 8e10, "kv_cache": 2e10, "total": 1e11, "capacity": 1.5e11, "worst_stage": 3},
     "latency": {"ttft_s": {"p50": 0.1, "p90": 0.2, "p99": 0.5, "mean": 0.12}},
     "series": {"t_s": [0, 1, 2], "queue_length": [0, 3, 1], "kv_occupancy": [0.1, 0.5, 0.4]},
     "warnings": ["default efficiencies"]
@@ -218,6 +218,9 @@ TEST_CASE("results are read by shape: headline, breakdowns, percentiles, series,
   REQUIRE(r.breakdowns.size() == 2);
   CHECK(r.breakdowns[0].unit == "B");  // memory_per_device_bytes (keys sorted)
   CHECK(r.breakdowns[0].is_memory());
+  CHECK(r.breakdowns[0].parts.size() == 2);  // total, capacity and the stage index are not parts
+  CHECK(r.breakdowns[0].capacity == 1.5e11);
+  CHECK(r.breakdowns[0].title == "memory per device");
   CHECK(r.breakdowns[1].total() == doctest::Approx(1.0));
   CHECK(r.breakdowns[1].unit == "s");
   REQUIRE(r.percentiles.size() == 1);
@@ -287,6 +290,8 @@ TEST_CASE("Chrome traces become Gantt rows per (pid, tid) with named tracks") {
   CHECK(tl.t0 == doctest::Approx(10e-6));
   CHECK(tl.t1 == doctest::Approx(150e-6));
   CHECK(tl.categories == std::vector<std::string>{"compute", "comm"});
+  CHECK(tl.kinds == std::vector<std::string>{"fwd", "allreduce", "bwd"});  // colour key: first word
+  CHECK(tl.spans[0].kind == 1);
   CHECK(read_chrome_trace(trace, 2).truncated);
 }
 

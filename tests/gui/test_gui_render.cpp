@@ -126,6 +126,74 @@ TEST_CASE("every view renders to a real PNG") {
   }
 }
 
+TEST_CASE("a training scenario is simulated through the library and its views drawn from the real result") {
+  if (!have_xvfb()) {
+    MESSAGE("SKIPPED: xvfb-run is not installed; the GUI render tests need a virtual X display");
+    return;
+  }
+  cs::test::TempDir dir;
+  const std::string scenario = kData + "train-llama3-8b-16xh100.json";
+  struct Case {
+    std::string view;
+    std::size_t min_plot_background, min_saturated;
+  };
+  for (const Case& c : {Case{"results", 0, 20000}, Case{"timeline", 200000, 10000}, Case{"run", 0, 0}}) {
+    CAPTURE(c.view);
+    const auto png = dir.path() / ("train-" + c.view + ".png");
+    const GuiRun r = run_gui("--scenario " + quote(scenario) + " --view " + c.view + " --screenshot " +
+                                 quote(png.string()),
+                             dir.path() / "log.txt");
+    INFO(r.output);
+    REQUIRE(r.code == 0);
+    CHECK(r.output.find("status: ok: Loaded result") != std::string::npos);  // simulate ran and wrote its JSON
+    CHECK(r.output.find("view: " + c.view) != std::string::npos);
+    const ImageStats s = analyse(png);
+    check_real_image(s);
+    CHECK(s.plot_background >= c.min_plot_background);
+    CHECK(s.saturated >= c.min_saturated);
+    CHECK(s.error_red == 0);
+  }
+}
+
+TEST_CASE("shipped scenarios run through the library and draw their views") {
+  if (!have_xvfb()) {
+    MESSAGE("SKIPPED: xvfb-run is not installed; the GUI render tests need a virtual X display");
+    return;
+  }
+  cs::test::TempDir dir;
+  const std::string root = std::string(CLUSTERSIM_SOURCE_DIR) + "/scenarios/";
+  struct Case {
+    std::string scenario, view;
+    std::size_t min_plot_background, min_saturated;
+  };
+  const std::vector<Case> cases = {
+      {"default.json", "planner", 150000, 300},              // plan: frontier scatter
+      {"default.json", "compare", 0, 2000},                  // frontier side by side, cost bars
+      {"infer-llama3-8b-h100-azure-conv.json", "results", 100000, 2000},  // percentiles, series
+      {"infer-llama3-8b-h100-azure-conv.json", "timeline", 200000, 1000},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.scenario);
+    CAPTURE(c.view);
+    if (!std::filesystem::exists(root + c.scenario)) {
+      MESSAGE("scenario not shipped: " << c.scenario);
+      continue;
+    }
+    const auto png = dir.path() / (c.view + ".png");
+    const GuiRun r = run_gui("--scenario " + quote(root + c.scenario) + " --view " + c.view + " --screenshot " +
+                                 quote(png.string()),
+                             dir.path() / "log.txt");
+    INFO(r.output);
+    REQUIRE(r.code == 0);
+    CHECK(r.output.find("status: ok: Loaded result") != std::string::npos);
+    const ImageStats s = analyse(png);
+    check_real_image(s);
+    CHECK(s.plot_background >= c.min_plot_background);
+    CHECK(s.saturated >= c.min_saturated);
+    CHECK(s.error_red == 0);
+  }
+}
+
 TEST_CASE("shipped scenarios open in the Scenarios view without errors") {
   if (!have_xvfb()) {
     MESSAGE("SKIPPED: xvfb-run is not installed; the GUI render tests need a virtual X display");

@@ -125,3 +125,22 @@ TEST_CASE("the host link technology is strict") {
     CHECK(std::string(e.what()).find("/host_link/technology") != std::string::npos);
   }
 }
+
+TEST_CASE("a misspelled key in a shipped profile is rejected, naming the nearest key") {
+  for (const char* file : {"/accelerators/h100-sxm.json", "/nodes/dgx-h100.json", "/storage/s3-object-store.json"}) {
+    CAPTURE(file);
+    auto root = read_json_file(catalog_dir() + file).root;
+    root["confidence_level"] = "high";
+    cs::hw::HardwareCatalog c;
+    try {
+      add_profile(c, parse_json_text(root.dump(), "p.json"));
+      FAIL("expected an error");
+    } catch (const cs::InputError& e) {
+      CHECK(std::string(e.what()).find("confidence_level") != std::string::npos);
+    }
+  }
+  auto eff = read_json_file(catalog_dir() + "/accelerators/h100-sxm.json").root;
+  eff["efficiency"]["tile_overhead"] = "2 parsecs";
+  cs::hw::HardwareCatalog c;
+  CHECK_THROWS_AS(add_profile(c, parse_json_text(eff.dump(), "p.json")), cs::InputError);
+}

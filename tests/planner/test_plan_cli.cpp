@@ -92,3 +92,19 @@ TEST_CASE("plan section errors name the file and the JSON pointer") {
   CHECK(r3.code == 2);
   CHECK(r3.err.find("needs a \"training\" workload") != std::string::npos);
 }
+
+TEST_CASE("the shipped plan scenarios answer (scenarios/default.json and scenarios/plan-*.json)") {
+  for (const char* name : {"scenarios/default.json", "scenarios/plan-serving-llama3-70b.json",
+                           "scenarios/plan-training-gpt3-rent.json"}) {
+    CAPTURE(name);
+    cs::test::TempDir dir;
+    const std::string out = (dir.path() / "r.json").string();
+    const auto r = run_cli({"plan", cs::test::source_path(name), "--threads", "2", "--out", out});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Best per objective") != std::string::npos);
+    const auto j = nlohmann::json::parse(read_file(out));
+    CHECK(j["frontier"].size() > 0);
+    CHECK(j["feasible"].get<int>() > 0);
+  }
+}

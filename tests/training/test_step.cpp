@@ -174,3 +174,28 @@ TEST_CASE("the simulation is deterministic and writes a trace") {
   CHECK(ja.str().find("\"backward\"") != std::string::npos);
   CHECK(ja.str().find("\"p2p_send\"") != std::string::npos);
 }
+
+TEST_CASE("dense and MoE layers are costed separately and cached once each") {
+  TrainingSpec t = gpt_job(1, 1, 8, 16);
+  t.model.moe.experts = 8;
+  t.model.moe.top_k = 2;
+  t.model.moe.expert_ffn_hidden = 8192;
+  t.model.moe.first_dense_layers = 2;
+  t.layout.ep = 8;
+  const auto cluster = test::a100_cluster(1);
+  const hw::ComputeModel cm(cluster.accelerator);
+  LayerCostCache cache;
+  const LayerCosts dense = cache.get(t, cm, 0);
+  const LayerCosts moe = cache.get(t, cm, 5);
+  CHECK(cache.get(t, cm, 1).fwd == dense.fwd);
+  CHECK(cache.get(t, cm, 15).fwd == moe.fwd);
+  CHECK(cache.size() == 2);
+  CHECK(moe.fwd != dense.fwd);
+  CHECK(moe.ep_bytes > 0);
+  CHECK(dense.ep_bytes == 0);
+  const AlphaBetaComm comm(AlphaBetaComm::from_cluster(cluster));
+  const StepCosts sc = build_step_costs(t, cluster, comm, cache);
+  const double expect = (2 * dense.fwd + 14 * moe.fwd) / t.sustained_efficiency;
+  CHECK(sc.stages[0].chunks[0].fwd > expect);  // plus the embedding and the head
+  CHECK(sc.stages[0].chunks[0].fwd < 1.2 * expect);
+}
