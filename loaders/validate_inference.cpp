@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -162,8 +163,22 @@ std::vector<ValidationRow> validate_inference(const std::vector<Node>& records, 
       s.synthetic->rate = qps;
       s.synthetic->duration = sim::SimTime::from_s(ctx.reduced ? 240 : 1200);
       const sv::ServingResult r = sv::simulate_serving(s);
+      // The batch each engine carries decides both metrics (TPOT ~ one iteration of that
+      // batch), so the note compares it with the record's: by Little's law, sequences in
+      // flight per engine = completed samples/s x mean e2e latency / engines.
+      double sim_batch = 0;
+      for (const auto& rr : r.replica_reports) sim_batch += rr.running_mean;
+      sim_batch /= std::max<std::size_t>(1, r.replica_reports.size());
+      const double e2e_mean = number_at(m, {"e2e_latency_s", "mean"});
+      char batch_note[96];
+      if (e2e_mean > 0) {
+        std::snprintf(batch_note, sizeof batch_note, ", batch/engine %.0f (measured %.0f)", sim_batch,
+                      smp * e2e_mean / s.replicas);
+      } else {
+        std::snprintf(batch_note, sizeof batch_note, ", batch/engine %.0f", sim_batch);
+      }
       const std::string note = std::to_string(s.replicas) + "x TP" + std::to_string(d->tp) + " fp8, Poisson " +
-                               std::to_string(static_cast<int>(std::lround(qps))) + " req/s";
+                               std::to_string(static_cast<int>(std::lround(qps))) + " req/s" + batch_note;
       rows.push_back({id + "#ttft", "ttft_p99_ms", 1e3 * r.ttft.p99, ttft, false, note});
       rows.push_back({id + "#tpot", "tpot_p99_ms", 1e3 * r.tpot.p99, tpot, false, note});
       continue;

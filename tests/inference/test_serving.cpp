@@ -296,3 +296,30 @@ TEST_CASE("serving: block accounting holds in every scheduler mode under preempt
     }
   }
 }
+
+TEST_CASE("serving: the running batch obeys Little's law and grows with the per-iteration cost") {
+  // The validation against MLPerf server records hinges on the batch a replica settles at
+  // under Poisson load (docs/inference.md): sequences in batches = completion rate x time
+  // in a batch (e2e - queue), and at a fixed rate the batch grows with the fixed part of
+  // the iteration time (B ~ rate x fixed cost / (1 - load)).
+  double batch_without = 0;
+  for (const int overhead_ms : {0, 10}) {
+    sv::ServingSpec s = small_spec(20.0, 120.0, 300, 150);
+    s.scheduler.max_sequences = 512;
+    s.scheduler.iteration_overhead = SimTime::from_ms(overhead_ms);
+    const sv::ServingResult r = sv::simulate_serving(s);
+    CAPTURE(overhead_ms);
+    REQUIRE(r.requests_completed == r.requests_arrived);
+    const double in_batch_s = r.e2e.mean - r.queue.mean;
+    const double little = r.requests_completed / r.duration_s * in_batch_s;
+    const double batch = r.replica_reports[0].running_mean;
+    CHECK(batch == doctest::Approx(little).epsilon(0.05));
+    // TPOT is one iteration of that batch, so the batch is the decode rate x TPOT.
+    CHECK(batch == doctest::Approx(20.0 * (150 - 1) * r.tpot.mean).epsilon(0.15));
+    if (overhead_ms == 0) {
+      batch_without = batch;
+    } else {
+      CHECK(batch > batch_without + 20.0 * 149 * 0.010);  // at least rate x added cost
+    }
+  }
+}
