@@ -40,6 +40,7 @@ int run_sweep(const CommandContext& c, const SweepOptions& o) {
   if (!o.shard.empty()) {
     if (mpi.session.active) throw InputError("--shard and mpirun split the sweep two ways; use one of them");
     shard = planner::parse_shard(o.shard);
+    if (shard.count > 1 && !o.out.empty()) throw InputError("--out needs the whole sweep; merge the shards' CSV instead");
   } else if (mpi.session.active) {
     shard = planner::Shard{mpi.session.rank, mpi.session.size};
   }
@@ -64,7 +65,6 @@ int run_sweep(const CommandContext& c, const SweepOptions& o) {
       if (!planner.spec().gates.empty()) {
         c.out << "gates are checked on whole sweeps (unsharded or mpirun), not on one shard\n";
       }
-      if (!o.out.empty()) throw InputError("--out needs the whole sweep; merge the shards' CSV instead");
     } else {
       const planner::PlanResult r = planner.finish(std::move(results), false);
       c.out << fmt::format("sweep {}: {} candidates, {} can run, {} meet every constraint{}; wrote {}\n",

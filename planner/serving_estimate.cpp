@@ -13,6 +13,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMemoryUsable = 0.90;     // leave 10% for the framework, CUDA graphs, fragmentation
 constexpr double kActivationReserve = 2e9; // bytes per device for activations and workspaces
 constexpr int kKernelsPerLayer = 10;       // launches per layer and iteration (norms, GEMMs, attention)
+// Per-step latency of a ring all-reduce on the scale-up fabric: NCCL's small-message cost,
+// several times the raw link latency (the serving simulation's scale-up model uses the same).
+constexpr double kRingStepLatency = 3e-6;
 
 struct Replica {
   const models::TransformerSpec* m;
@@ -21,12 +24,10 @@ struct Replica {
   double bpe, tp, weights, kv_per_token, peak, launch, link_bw, link_lat;
 };
 
-double log2_ceil(double x) { return std::ceil(std::log2(std::max(1.0, x))); }
-
-// All-reduce of `bytes` over the replica's TP ranks on the scale-up fabric.
+// Ring all-reduce of `bytes` over the replica's TP ranks on the scale-up fabric.
 double tp_all_reduce(const Replica& r, double bytes) {
   if (r.tp <= 1) return 0.0;
-  return 2.0 * (r.tp - 1) / r.tp * bytes / r.link_bw + 2.0 * log2_ceil(r.tp) * r.link_lat;
+  return 2.0 * (r.tp - 1) / r.tp * bytes / r.link_bw + 2.0 * (r.tp - 1) * std::max(r.link_lat, kRingStepLatency);
 }
 
 double step_time(const Replica& r, double tokens, double flops, double bytes) {

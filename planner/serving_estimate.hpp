@@ -8,7 +8,8 @@
 // Per replica (TP ranks on one scale-up domain):
 //   memory   weights/TP + KV cache (per token, split over min(TP, KV heads)) must fit in
 //            90% of device memory; the KV room bounds the concurrent sequences.
-//   prefill  T_pf(P) = max(FLOPs/(peak x e_gemm), bytes/(bw x e_mem)) + TP all-reduces
+//   prefill  T_pf(P) = max(FLOPs/(peak x e_gemm), bytes/(bw x e_mem)) + TP all-reduces (ring,
+//            2(TP-1) steps of >= 3 us each, as NCCL's small messages cost) + kernel launches
 //   decode   T_dec(B, L) likewise for B sequences at context L (weights read once per
 //            iteration, KV read per sequence), the classic memory-bound regime at small B.
 //   load     colocated: prefill share rho_p = lambda T_pf(P_mean); decode concurrency B
