@@ -1,22 +1,13 @@
 #include "loaders/cluster_section.hpp"
-#include "loaders/network_options.hpp"
 
 #include <fmt/format.h>
 
+#include "loaders/catalog_lookup.hpp"
+#include "loaders/network_options.hpp"
 #include "sim/core/error.hpp"
-#include "sim/core/text.hpp"
 
 namespace cs::load {
 namespace {
-
-template <class Map>
-[[noreturn]] void fail_unknown(const Node& n, std::string_view what, const std::string& name, const Map& map) {
-  std::vector<std::string> names;
-  for (const auto& [k, v] : map) names.push_back(k);
-  const std::string near = nearest_match(name, names);
-  n.fail(fmt::format("unknown {} \"{}\"{}; the catalog has: {}", what, name,
-                     near.empty() ? "" : "; did you mean \"" + near + "\"?", join(names)));
-}
 
 void apply_price(ObjectReader& prices, std::string_view key, Dimension dim, hw::Price& price) {
   if (auto v = prices.optional(key)) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "loaders/catalog_lookup.hpp"
 #include "loaders/model_loader.hpp"
 #include "loaders/cluster_section.hpp"
 #include "sim/core/error.hpp"
@@ -15,23 +16,6 @@ namespace cs::load {
 namespace {
 
 using planner::Metric;
-
-template <class Map>
-[[noreturn]] void fail_unknown(const Node& n, std::string_view what, const std::string& name, const Map& map) {
-  std::vector<std::string> names;
-  for (const auto& [k, v] : map) names.push_back(k);
-  const std::string near = nearest_match(name, names);
-  n.fail(fmt::format("unknown {} \"{}\"{}; the catalog has: {}", what, name,
-                     near.empty() ? "" : "; did you mean \"" + near + "\"?", join(names)));
-}
-
-template <class Map>
-const typename Map::mapped_type& lookup(const Node& n, std::string_view what, const Map& map) {
-  const std::string name = n.as_nonempty_string();
-  const auto it = map.find(name);
-  if (it == map.end()) fail_unknown(n, what, name, map);
-  return it->second;
-}
 
 Dimension metric_dimension(Metric m) {
   switch (m) {
