@@ -109,6 +109,19 @@ void FlowNetwork::schedule(int id) {
 
 // Breadth-first search from the queued links: every flow of a queued link joins; the links
 // of a joining flow are touched, and queued when saturated.
+void FlowNetwork::mark_flow(int id, std::vector<int>& affected, std::vector<int>& touched) {
+  Flow& f = flows_[static_cast<std::size_t>(id)];
+  f.mark = epoch_;
+  affected.push_back(id);
+  for (int m : f.path) {
+    LinkState& lm = links_[static_cast<std::size_t>(m)];
+    if (lm.mark == epoch_) continue;
+    lm.mark = epoch_;
+    touched.push_back(m);
+    if (saturated(lm)) queue_.push_back(m);
+  }
+}
+
 void FlowNetwork::collect(std::vector<int>& affected, std::vector<int>& touched) {
   std::size_t head = 0;
   while (head < queue_.size()) {
@@ -116,15 +129,7 @@ void FlowNetwork::collect(std::vector<int>& affected, std::vector<int>& touched)
     for (int g : links_[static_cast<std::size_t>(li)].flows) {
       Flow& fg = flows_[static_cast<std::size_t>(g)];
       if (fg.mark == epoch_ || fg.bottleneck != li) continue;
-      fg.mark = epoch_;
-      affected.push_back(g);
-      for (int m : fg.path) {
-        LinkState& lm = links_[static_cast<std::size_t>(m)];
-        if (lm.mark == epoch_) continue;
-        lm.mark = epoch_;
-        touched.push_back(m);
-        if (saturated(lm)) queue_.push_back(m);
-      }
+      mark_flow(g, affected, touched);
     }
   }
   queue_.clear();
@@ -213,15 +218,7 @@ void FlowNetwork::update(sim::SimTime now) {
   for (int id : pending_added_) {
     Flow& f = flows_[static_cast<std::size_t>(id)];
     if (!f.active || f.mark == epoch_) continue;
-    f.mark = epoch_;
-    affected.push_back(id);
-    for (int m : f.path) {
-      LinkState& lm = links_[static_cast<std::size_t>(m)];
-      if (lm.mark == epoch_) continue;
-      lm.mark = epoch_;
-      touched.push_back(m);
-      if (saturated(lm)) queue_.push_back(m);
-    }
+    mark_flow(id, affected, touched);
   }
   for (int li : pending_links_) {  // a removed flow freed capacity here: every flow may grow
     LinkState& l = links_[static_cast<std::size_t>(li)];

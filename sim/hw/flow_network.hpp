@@ -98,6 +98,9 @@ class FlowNetwork {
 
   bool saturated(const LinkState& l) const { return l.load >= l.capacity * (1.0 - 1e-9); }
   void collect(std::vector<int>& affected, std::vector<int>& touched);
+  // Marks flow `id` as affected in this epoch, and each link on its path as touched,
+  // queueing the saturated ones for collect().
+  void mark_flow(int id, std::vector<int>& affected, std::vector<int>& touched);
   void solve(const std::vector<int>& affected, const std::vector<int>& touched);
   void apply(const std::vector<int>& affected, sim::SimTime now);
   void settle(Flow& f, sim::SimTime now);
