@@ -139,31 +139,31 @@ void validate_record(const Node& rec, const ValidationContext& ctx, std::vector<
   for (const char* key : {"busbw_GBps_by_size", "busbw_GBps_by_bytes", "busbw_GBps_by_payload"}) {
     if (meas.contains(key)) curve_rows(id, meas[key], *one, ranks, out);
   }
-  if (meas.contains("busbw_16GiB_ring_NCCL_NVLS_ENABLE_0")) {
+  // One all-reduce busbw row on the record's own node, at a fixed size and algorithm.
+  const auto add_allreduce = [&](const char* suffix, double measured, double bytes,
+                                 hw::CollectiveAlgorithm algorithm, const char* reason) {
     ValidationRow r;
-    r.id = id + "#16GiB-ring";
+    r.id = id + suffix;
     r.metric = "busbw_GBps";
-    r.measured = meas["busbw_16GiB_ring_NCCL_NVLS_ENABLE_0"].get<double>();
-    r.predicted = busbw_gbps(*one, hw::CollectiveKind::all_reduce, 16.0 * 1073741824, hw::CollectiveAlgorithm::ring, ranks);
+    r.measured = measured;
+    r.predicted = busbw_gbps(*one, hw::CollectiveKind::all_reduce, bytes, algorithm, ranks);
+    r.reason = reason;
     out.push_back(r);
+  };
+  if (meas.contains("busbw_16GiB_ring_NCCL_NVLS_ENABLE_0")) {
+    add_allreduce("#16GiB-ring",
+                  meas["busbw_16GiB_ring_NCCL_NVLS_ENABLE_0"].get<double>(), 16.0 * 1073741824,
+                  hw::CollectiveAlgorithm::ring, "");
   }
   if (meas.contains("h100_8gpu_allreduce_nvls_peak_busbw_GBps")) {
-    ValidationRow r;
-    r.id = id + "#h100-nvls-peak";
-    r.metric = "busbw_GBps";
-    r.measured = leading_number(meas["h100_8gpu_allreduce_nvls_peak_busbw_GBps"]);
-    r.predicted = busbw_gbps(*one, hw::CollectiveKind::all_reduce, 8.0 * 1073741824, hw::CollectiveAlgorithm::in_network, ranks);
-    r.reason = "8 GiB taken as the peak";
-    out.push_back(r);
+    add_allreduce("#h100-nvls-peak",
+                  leading_number(meas["h100_8gpu_allreduce_nvls_peak_busbw_GBps"]), 8.0 * 1073741824,
+                  hw::CollectiveAlgorithm::in_network, "8 GiB taken as the peak");
   }
   if (meas.contains("h100_nvlink_effective_busbw_ring_GBps")) {
-    ValidationRow r;
-    r.id = id + "#h100-ring";
-    r.metric = "busbw_GBps";
-    r.measured = leading_number(meas["h100_nvlink_effective_busbw_ring_GBps"]);
-    r.predicted = busbw_gbps(*one, hw::CollectiveKind::all_reduce, 8.0 * 1073741824, hw::CollectiveAlgorithm::ring, ranks);
-    r.reason = "8 GiB";
-    out.push_back(r);
+    add_allreduce("#h100-ring",
+                  leading_number(meas["h100_nvlink_effective_busbw_ring_GBps"]), 8.0 * 1073741824,
+                  hw::CollectiveAlgorithm::ring, "8 GiB");
   }
   if (meas.contains("ndr_400G_per_nic_expected_GBps")) {
     // Two DGX H100 on an NDR fat tree, NVLS off so the ring crosses the NICs: busbw per NIC.

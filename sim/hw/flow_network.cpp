@@ -107,8 +107,6 @@ void FlowNetwork::schedule(int id) {
   heap_.push(Completion{done.ns(), id, f.version});
 }
 
-// Breadth-first search from the queued links: every flow of a queued link joins; the links
-// of a joining flow are touched, and queued when saturated.
 void FlowNetwork::mark_flow(int id, std::vector<int>& affected, std::vector<int>& touched) {
   Flow& f = flows_[static_cast<std::size_t>(id)];
   f.mark = epoch_;
@@ -122,6 +120,8 @@ void FlowNetwork::mark_flow(int id, std::vector<int>& affected, std::vector<int>
   }
 }
 
+// Breadth-first search from the queued links: every flow of a queued link joins; the links
+// of a joining flow are touched, and queued when saturated.
 void FlowNetwork::collect(std::vector<int>& affected, std::vector<int>& touched) {
   std::size_t head = 0;
   while (head < queue_.size()) {
