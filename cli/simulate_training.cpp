@@ -40,6 +40,7 @@ nlohmann::json training_json(const load::Scenario& s, const models::TrainingSpec
   j["layout"] = {{"tp", l.tp}, {"pp", l.pp}, {"dp", l.dp}, {"cp", l.cp}, {"ep", l.ep},
                  {"schedule", std::string(models::to_string(l.schedule))}, {"virtual_stages", l.virtual_stages},
                  {"sequence_parallel", l.sequence_parallel}, {"zero_stage", l.zero_stage},
+                 {"zero3_impl", std::string(models::to_string(l.zero3_impl))},
                  {"micro_batch", t.micro_batch}, {"global_batch", t.global_batch}, {"seq_len", t.seq_len},
                  {"micro_batches_per_replica", t.micro_batches()},
                  {"recompute", std::string(models::to_string(t.recompute))},

@@ -30,6 +30,10 @@ models::TrainingSpec read_training_section(const Node& node, const ModelCatalog&
     l.virtual_stages = static_cast<int>(pr.int_or("virtual_stages", 1, 1, 1024));
     l.sequence_parallel = pr.bool_or("sequence_parallel", true);
     l.zero_stage = static_cast<int>(pr.int_or("zero_stage", 0, 0, 3));
+    if (auto z = pr.optional("zero3_impl")) {
+      l.zero3_impl = z->as_enum({"fsdp", "deepspeed_2021"}) == "deepspeed_2021" ? models::Zero3Impl::deepspeed_2021
+                                                                               : models::Zero3Impl::fsdp;
+    }
     pr.finish();
   } else if (cluster) {
     l.dp = cluster->accelerators;

@@ -128,7 +128,12 @@ MappedTrainingRun map_training_record(const Node& record, const ValidationContex
   const std::string scheme = string_field(cfg, "scheme") + " " + string_field(cfg, "sharding");
   if (contains(scheme, "zero-3") || contains(scheme, "full_shard")) {
     l.zero_stage = 3;
-    run.deepspeed_zero3 = contains(scheme, "deepspeed");
+    // DeepSpeed's own ZeRO-3 (the 2021 per-tensor implementation); FSDP and later
+    // frameworks gather whole layers hierarchically.
+    if (contains(scheme, "deepspeed")) {
+      l.zero3_impl = models::Zero3Impl::deepspeed_2021;
+      note += "ZeRO-3 as DeepSpeed 2021 (per-tensor flat-ring gathers); ";
+    }
   } else if (contains(scheme, "zero-2")) {
     l.zero_stage = 2;
   } else if (contains(scheme, "zero-1") || contains(scheme, "distributed optimizer")) {
@@ -203,13 +208,6 @@ std::vector<ValidationRow> validate_training(const std::vector<Node>& records, c
         row.predicted = rep.result.tokens_per_s / gpus;
       }
       row.reason = run.note;
-      if (run.deepspeed_zero3) {
-        // Simulated and shown, but not scored: see MappedTrainingRun::deepspeed_zero3.
-        row.skipped = true;
-        row.reason = "DeepSpeed ZeRO-3 of 2021 (per-tensor gathers, flat rings) is not modelled; simulated " +
-                     std::to_string(row.predicted) + " vs measured " + std::to_string(row.measured) + " " +
-                     run.metric;
-      }
     } catch (const InputError& e) {
       row.skipped = true;
       row.reason = e.detail();

@@ -21,11 +21,6 @@ struct MappedTrainingRun {
   std::string metric;   // "tflops_per_gpu" (Megatron Eq. 3) or "tokens_per_s_per_gpu"
   double measured = 0;
   std::string note;     // the choices the mapping made that the record does not state
-  // DeepSpeed ZeRO-3 as of 2021 (Megatron SC21 Table 2) gathered every parameter tensor
-  // separately over flat rings of all ranks, with host-side bookkeeping; its throughput
-  // fell 3x from 384 to 1536 GPUs. That implementation is not modelled (our ZeRO-3 is
-  // FSDP-like, validated on the MPT rows): such rows are simulated and reported as skipped.
-  bool deepspeed_zero3 = false;
 };
 MappedTrainingRun map_training_record(const Node& record, const ValidationContext& ctx);
 
@@ -34,3 +29,4 @@ MappedTrainingRun map_training_record(const Node& record, const ValidationContex
 double megatron_eq3_flops(const models::TransformerSpec& m, double batch, double seq);
 
 }  // namespace cs::load
+

@@ -26,6 +26,11 @@ double AlphaBetaComm::seconds(hw::CollectiveKind kind, const CommGroup& g, doubl
   using K = hw::CollectiveKind;
   const double k = std::clamp(g.per_node, 1, g.size);
   const double n_nodes = std::max(1, g.nodes());
+  if (g.flat && n_nodes > 1 && (kind == K::all_gather || kind == K::reduce_scatter || kind == K::all_reduce)) {
+    const double n = g.size;
+    const double steps = (kind == K::all_reduce ? 2.0 : 1.0) * (n - 1);
+    return steps / n * bytes / p_.inter_bandwidth + steps * p_.inter_latency;
+  }
   // Hierarchical: intra-node reduce-scatter/all-gather over k ranks, inter-node ring over
   // the nodes on 1/k of the buffer per rank (every rank drives its own NIC share).
   const double intra_step = (k - 1) / k * bytes / p_.intra_bandwidth + (k - 1) * p_.intra_latency;

@@ -14,6 +14,11 @@ namespace cs::models {
 struct CommGroup {
   int size = 1;      // ranks in the group
   int per_node = 1;  // ranks of the group on one node (size when the group fits in a node)
+  // A flat ring over every rank of the group, no intra-node stage: across nodes each rank
+  // moves the whole (n-1)/n x bytes through its own share of the node's NICs, in n-1 (or
+  // 2(n-1)) latency-bound steps. What a framework gets when it calls the collective on a
+  // flat data-parallel group per tensor (DeepSpeed ZeRO-3 of 2021, Zero3Impl).
+  bool flat = false;
   int nodes() const { return (size + per_node - 1) / per_node; }
 };
 

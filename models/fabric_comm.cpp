@@ -1,5 +1,7 @@
 #include "models/fabric_comm.hpp"
 
+#include "sim/hw/collectives.hpp"
+
 #include <algorithm>
 
 namespace cs::models {
@@ -11,7 +13,7 @@ FabricComm::FabricComm(const hw::ClusterSpec& cluster)
 
 double FabricComm::seconds(hw::CollectiveKind kind, const CommGroup& g, double bytes) const {
   if (g.size <= 1 || bytes <= 0) return 0.0;
-  const auto key = std::make_tuple(static_cast<int>(kind), g.size, g.per_node, bytes);
+  const auto key = std::make_tuple(static_cast<int>(kind) + (g.flat ? 100 : 0), g.size, g.per_node, bytes);
   if (auto it = memo_.find(key); it != memo_.end()) return it->second;
   hw::CollectiveSpec spec;
   spec.kind = kind;
@@ -29,7 +31,21 @@ double FabricComm::seconds(hw::CollectiveKind kind, const CommGroup& g, double b
       spec.ranks.push_back(std::min(rank, accelerators_ - 1));
     }
   }
-  const double s = hw::estimate_collective(*fabric_, spec).seconds;
+  double s = 0;
+  const bool ring_kind = kind == hw::CollectiveKind::all_gather || kind == hw::CollectiveKind::reduce_scatter ||
+                         kind == hw::CollectiveKind::all_reduce;
+  if (g.flat && ring_kind && g.nodes() > 1) {
+    // Flat ring (CommGroup::flat): every rank through its own share of its node's NICs, at
+    // the fabric's effective NIC rate, one scale-out step latency per ring step.
+    const hw::GroupShape shape = hw::group_shape(*fabric_, spec.ranks);
+    const double share = shape.net_bw * std::max(1, fabric_->nics_per_node()) / std::max(1, gpus_per_node_);
+    const double n = g.size;
+    const double steps = (kind == hw::CollectiveKind::all_reduce ? 2.0 : 1.0) * (n - 1);
+    s = fabric_->profile().collective_launch_s + steps / n * bytes / std::min(share, shape.net_bw) +
+        steps * shape.alpha_net;
+  } else {
+    s = hw::estimate_collective(*fabric_, spec).seconds;
+  }
   memo_.emplace(key, s);
   return s;
 }

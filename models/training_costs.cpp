@@ -1,6 +1,7 @@
 #include "models/training_costs.hpp"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 
 #include "models/layer_ops.hpp"
@@ -93,6 +94,25 @@ LayerCosts cost_layer(const TrainingSpec& s, const hw::ComputeModel& cm, int lay
   return c;
 }
 
+}  // namespace
+
+std::array<double, 4> layer_tensor_fractions(const TransformerSpec& m, int layer) {
+  const double h = m.hidden;
+  double ffn = m.ffn_hidden;
+  if (m.is_moe_layer(layer)) {
+    ffn = static_cast<double>(m.moe.expert_ffn_hidden) * (m.moe.experts + m.moe.shared_experts);
+  } else if (m.moe.enabled() && m.moe.dense_ffn_hidden > 0) {
+    ffn = m.moe.dense_ffn_hidden;
+  }
+  std::array<double, 4> t{h * (m.q_dim() + 2.0 * m.kv_dim()), static_cast<double>(m.q_dim()) * h,
+                          (m.ffn == FfnKind::swiglu ? 2.0 : 1.0) * h * ffn, ffn * h};
+  const double sum = t[0] + t[1] + t[2] + t[3];
+  for (double& x : t) x /= sum;
+  return t;
+}
+
+namespace {
+
 double optimizer_seconds(const hw::ComputeModel& cm, double params) {
   // Adam: read/write fp32 master weights and both moments, read the gradient, write the
   // 16-bit weights: ~30 bytes per parameter, bandwidth bound, split over a few kernels.
@@ -182,7 +202,14 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
   struct KindCosts {
     LayerCosts lc;
     double tp = 0, ep = 0, cp = 0, dense_params = 0, expert_params = 0;
+    std::array<double, 4> tensor_fraction{};
+    std::array<double, 4> tensor_gather{}, tensor_reduce{};
   };
+  const bool per_tensor = l.zero_stage == 3 && l.zero3_impl == Zero3Impl::deepspeed_2021;
+  CommGroup flat_dp = dp;
+  flat_dp.flat = true;
+  auto flat_gather = [&](double params) { return comm.seconds(K::all_gather, flat_dp, 2.0 * params); };
+  auto flat_reduce = [&](double params) { return comm.seconds(K::reduce_scatter, flat_dp, 2.0 * params); };
   KindCosts kinds[2];
   const double rec_comm = s.recompute == Recompute::full ? 1.0 : 0.0;
   for (int kind = 0; kind < 2; ++kind) {
@@ -201,6 +228,14 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
     }
     k.dense_params = (m.layer_parameters(layer) - experts) / l.tp;
     k.expert_params = experts / (static_cast<double>(l.tp) * l.ep);
+    if (per_tensor) {
+      k.tensor_fraction = layer_tensor_fractions(m, layer);
+      for (int i = 0; i < 4; ++i) {
+        const double params = k.tensor_fraction[i] * (k.dense_params + k.expert_params);
+        k.tensor_gather[i] = flat_gather(params);
+        k.tensor_reduce[i] = flat_reduce(params);
+      }
+    }
   }
 
   sc.stages.resize(l.pp);
@@ -253,6 +288,46 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
       c.bwd *= derate;
       c.recompute *= derate;
       c.params = dense_params + expert_params;
+      if (per_tensor) {
+        // Embedding first, each layer's four weight tensors, the output head last; compute
+        // split by parameter count (the attention core and element-wise work ride along).
+        const double embed_params = st == 0 && ch == 0 ? (static_cast<double>(m.vocab) * m.hidden +
+                                                          (m.learned_position_embeddings
+                                                               ? static_cast<double>(m.max_seq_len) * m.hidden
+                                                               : 0.0)) / l.tp
+                                                       : 0.0;
+        if (st == 0 && ch == 0) {
+          TensorCosts e;
+          e.fwd = embed_fwd * derate;
+          e.bwd = embed_bwd * derate;
+          e.gather = flat_gather(embed_params);
+          e.reduce = flat_reduce(embed_params);
+          c.tensors.push_back(e);
+        }
+        for (int i = 0; i < r.count; ++i) {
+          const KindCosts& k = kinds[m.is_moe_layer(r.first + i) ? 1 : 0];
+          for (int t = 0; t < 4; ++t) {
+            TensorCosts tc;
+            tc.layer = i;
+            tc.fwd = k.lc.fwd * k.tensor_fraction[t] * derate;
+            tc.bwd = k.lc.bwd * k.tensor_fraction[t] * derate;
+            tc.recompute = k.lc.recompute * k.tensor_fraction[t] * derate;
+            tc.gather = k.tensor_gather[t];
+            tc.reduce = k.tensor_reduce[t];
+            c.tensors.push_back(tc);
+          }
+        }
+        if (st == l.pp - 1 && ch == l.virtual_stages - 1) {
+          // The head's weight (the embedding's, when tied) is gathered for its own use.
+          TensorCosts hd;
+          hd.fwd = head_fwd * derate;
+          hd.bwd = head_bwd * derate;
+          const double head_params = static_cast<double>(m.vocab) * m.hidden / l.tp;
+          hd.gather = flat_gather(head_params);
+          hd.reduce = m.tied_embeddings && l.pp == 1 ? 0.0 : flat_reduce(head_params);
+          c.tensors.push_back(hd);
+        }
+      }
       // Gradients and weights in 16 bits on the wire.
       const double dense_bytes = 2.0 * dense_params, expert_bytes = 2.0 * expert_params;
       switch (l.zero_stage) {
@@ -265,12 +340,85 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
           c.param_gather = comm.seconds(K::all_gather, dp, dense_bytes) + comm.seconds(K::all_gather, edp, expert_bytes);
           break;
       }
+      if (per_tensor) {
+        c.param_gather = 0;
+        c.grad_reduce = 0;
+        for (const TensorCosts& t : c.tensors) {
+          c.param_gather += t.gather;
+          c.grad_reduce += t.reduce;
+        }
+      }
       stage.params += c.params;
     }
     const double shard = l.zero_stage >= 1 ? static_cast<double>(l.dp) * l.cp : 1.0;
     stage.optimizer = optimizer_seconds(cm, stage.params / shard) / std::clamp(s.sustained_efficiency, 0.05, 1.0);
   }
   return sc;
+}
+
+std::vector<Zero3Step> zero3_pass_steps(const ChunkCosts& c, bool forward, bool full_recompute) {
+  std::vector<Zero3Step> steps;
+  const auto& ts = c.tensors;
+  if (forward) {
+    steps.reserve(ts.size());
+    for (const TensorCosts& t : ts) steps.push_back({t.fwd, t.gather, 0.0, true});
+    return steps;
+  }
+  steps.reserve(ts.size() * (full_recompute ? 2 : 1));
+  std::size_t end = ts.size();
+  // Tensors without a layer (embedding, head) are not checkpointed: differentiated directly.
+  while (end > 0 && ts[end - 1].layer < 0) {
+    --end;
+    steps.push_back({ts[end].bwd, ts[end].gather, ts[end].reduce, false});
+  }
+  while (end > 0 && ts[end - 1].layer >= 0) {
+    std::size_t begin = end;
+    while (begin > 0 && ts[begin - 1].layer == ts[end - 1].layer) --begin;
+    if (full_recompute) {
+      for (std::size_t i = begin; i < end; ++i) steps.push_back({ts[i].recompute, ts[i].gather, 0.0, false});
+      for (std::size_t i = end; i-- > begin;) steps.push_back({ts[i].bwd, ts[i].gather, ts[i].reduce, false});
+    } else {
+      for (std::size_t i = end; i-- > begin;) {
+        steps.push_back({ts[i].bwd + ts[i].recompute, ts[i].gather, ts[i].reduce, false});
+      }
+    }
+    end = begin;
+  }
+  while (end > 0) {
+    --end;
+    steps.push_back({ts[end].bwd, ts[end].gather, ts[end].reduce, false});
+  }
+  return steps;
+}
+
+double zero3_replay(const std::vector<Zero3Step>& steps, bool reduce_overlaps, const std::vector<double>* extra_at_end) {
+  const std::size_t n = steps.size();
+  if (n == 0) return 0.0;
+  std::vector<double> comp_end(n, 0.0), gather_end(n, 0.0);
+  double comm = steps[0].gather, comp = 0;
+  double last_reduce_end = 0, gate = 0;  // gate: the host waits for the previous reduction
+  gather_end[0] = comm;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double start = std::max({comp, steps[i].gather > 0 ? gather_end[i] : 0.0, gate});
+    comp = start + steps[i].compute;
+    comp_end[i] = comp;
+    if (i + 1 < n) {  // prefetch of the next tensor, issued when this one's compute starts
+      const double ready = i >= 1 ? comp_end[i - 1] : 0.0;
+      if (steps[i + 1].gather > 0) comm = std::max(comm, ready) + steps[i + 1].gather;
+      gather_end[i + 1] = steps[i + 1].gather > 0 ? comm : 0.0;
+    }
+    if (steps[i].reduce > 0) {
+      // Launching this reduction first waits (on the host) for the previous one, so the
+      // next compute cannot be issued before that one is done; without overlap it waits for
+      // this one.
+      gate = last_reduce_end;
+      comm = std::max(comm, comp_end[i]) + steps[i].reduce;
+      last_reduce_end = comm;
+      if (!reduce_overlaps) gate = comm;  // the backward waits for its gradient's reduction
+    }
+    if (extra_at_end) comp += (*extra_at_end)[i];
+  }
+  return std::max(comp, comm);
 }
 
 }  // namespace cs::models

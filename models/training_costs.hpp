@@ -8,6 +8,7 @@
 // Ops come from layer_ops (per TP rank shapes) and are timed by the compute model; layers
 // of one kind are costed once and multiplied. LayerCostCache memoises per-layer costs by
 // everything they depend on, so a layout sweep (the planner) reuses them across PP/DP.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -51,6 +52,27 @@ class LayerCostCache {
   std::map<Key, EndCosts> ends_;
 };
 
+// Weight tensors of a layer in forward order (QKV, attention out, MLP up (+gate), MLP down;
+// MoE: all experts' up and down), as fractions of the layer's weights; norms and biases
+// ride with them.
+std::array<double, 4> layer_tensor_fractions(const TransformerSpec& m, int layer);
+
+// One weight tensor of a chunk under Zero3Impl::deepspeed_2021: its share of the chunk's
+// compute (by parameter count: a GEMM's FLOPs are 2 x tokens x its weights) and its own
+// gather / reduce-scatter over the flat data-parallel ring.
+struct TensorCosts {
+  double fwd = 0, bwd = 0, recompute = 0;  // s compute per micro-batch (bwd without recompute)
+  double gather = 0, reduce = 0;           // s per collective
+  int layer = -1;                          // layer index within the chunk; -1 embedding / head
+};
+
+// One step of a rank's ZeRO-3 per-tensor sequence: gather the tensor's weights, compute,
+// reduce-scatter its gradient (backward only).
+struct Zero3Step {
+  double compute = 0, gather = 0, reduce = 0;
+  bool forward = true;
+};
+
 struct ChunkCosts {
   int layers = 0;
   double fwd = 0, bwd = 0;         // s compute per micro-batch (bwd includes recompute)
@@ -63,7 +85,25 @@ struct ChunkCosts {
   double params = 0;               // on this rank after TP/EP sharding
   double grad_reduce = 0;          // s, DP collective of this chunk's gradients (per step or, ZeRO-2/3, per micro-batch)
   double param_gather = 0;         // s, ZeRO all-gather of this chunk's weights (after the step; ZeRO-3 per use)
+  std::vector<TensorCosts> tensors;  // deepspeed_2021 ZeRO-3 only: weight tensors in forward order
 };
+
+// The steps of one pass (forward, or backward with its recomputed forward per layer when
+// `full_recompute`) of a chunk under deepspeed_2021 ZeRO-3, in execution order. Backward:
+// head, then per layer from the last: its tensors recomputed (forward order) and then
+// differentiated (reverse order), then the embedding.
+std::vector<Zero3Step> zero3_pass_steps(const ChunkCosts& chunk, bool forward, bool full_recompute);
+
+// Replays a rank's per-tensor sequence on two streams (compute; one communication stream
+// for gathers and reduce-scatters in issue order), the prefetcher issuing tensor i+1's
+// gather when tensor i's compute starts: the same rules the event simulation runs. A
+// reduction is launched only after the previous one is done (the host waits), so compute
+// after it waits for that one; with `reduce_overlaps` false, for this one (the backward
+// does not run under its gradient reduction). Returns when both streams are done;
+// `extra_at_end[i]` (optional) is blocking compute-stream time after step i (TP
+// collectives at a pass's end).
+double zero3_replay(const std::vector<Zero3Step>& steps, bool reduce_overlaps = true,
+                    const std::vector<double>* extra_at_end = nullptr);
 
 struct StageCosts {
   std::vector<ChunkCosts> chunks;  // virtual_stages of them

@@ -58,7 +58,28 @@ TimeBreakdown analytical_breakdown(const TrainingSpec& s, const StepCosts& costs
     layers += c.layers;
   }
   layers = std::max(1, layers);
-  if (l.zero_stage >= 2) {
+  if (l.zero_stage == 3 && l.zero3_impl == Zero3Impl::deepspeed_2021) {
+    // Per-tensor gathers: replay the rank's sequence (ZeRO-3 runs without pipeline stages,
+    // so the order is forward, backward per micro-batch) as the simulation runs it.
+    std::vector<Zero3Step> steps;
+    std::vector<double> extra;
+    const bool full = s.recompute == Recompute::full;
+    for (int mb = 0; mb < costs.micro_batches; ++mb) {
+      for (const ChunkCosts& c : st.chunks) {
+        for (int dir = 0; dir < 2; ++dir) {
+          const std::vector<Zero3Step> pass = zero3_pass_steps(c, dir == 0, full);
+          steps.insert(steps.end(), pass.begin(), pass.end());
+          extra.resize(steps.size(), 0.0);
+          if (!extra.empty()) {
+            const double tp = dir == 0 ? c.tp_fwd : c.tp_bwd;
+            extra.back() += (s.overlap_tp_comm ? 0.0 : tp) + (dir == 0 ? c.cp_fwd + c.ep_fwd : c.cp_bwd + c.ep_bwd);
+          }
+        }
+      }
+    }
+    const double busy = b.compute + b.tp_comm + b.cp_comm + b.ep_comm;
+    b.dp_comm = std::max(0.0, zero3_replay(steps, s.overlap_dp_comm, &extra) - busy);
+  } else if (l.zero_stage >= 2) {
     // Per micro-batch: ZeRO-3 gathers weights for forward and backward; both reduce-scatter
     // gradients. Overlapped with that micro-batch's compute.
     const double per_mb = reduce + (l.zero_stage == 3 ? 2.0 * gather : 0.0);

@@ -1,5 +1,7 @@
 #include "models/training_memory.hpp"
 
+#include "models/training_costs.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -134,7 +136,19 @@ MemoryBreakdown stage_memory(const TrainingSpec& s, int stage) {
   if (l.zero_stage >= 3) {
     double largest = m.layer_parameters(0);
     if (m.moe.enabled()) largest = std::max(largest, m.layer_parameters(m.moe.first_dense_layers));
-    mb.buffers += 2.0 * 2.0 * largest / l.tp;  // current and prefetched layer, bf16
+    if (l.zero3_impl == Zero3Impl::deepspeed_2021) {
+      // Per-tensor gathers: the tensor in use and the one prefetched.
+      double frac = 0;
+      for (double f : layer_tensor_fractions(m, 0)) frac = std::max(frac, f);
+      if (m.moe.enabled()) {
+        for (double f : layer_tensor_fractions(m, m.moe.first_dense_layers)) frac = std::max(frac, f);
+      }
+      const double embed = static_cast<double>(m.vocab) * m.hidden;
+      largest = std::max(largest * frac, embed);
+      mb.buffers += 2.0 * 2.0 * largest / l.tp;
+    } else {
+      mb.buffers += 2.0 * 2.0 * largest / l.tp;  // current and prefetched layer, bf16
+    }
   }
   if (stage == l.pp - 1) mb.buffers += 2.0 * 4.0 * tokens * m.vocab / l.tp;  // fp32 logits and grads
   mb.overhead = s.framework_overhead_bytes;

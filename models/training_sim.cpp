@@ -131,6 +131,7 @@ class StepSim {
   }
 
   void build_rank(int rank);
+  void build_rank_per_tensor(int rank);  // ZeRO-3, Zero3Impl::deepspeed_2021
   void link_pipeline(int rank);
   void finalize();
   void try_start(std::uint32_t stream);
@@ -163,7 +164,91 @@ class StepSim {
   std::vector<std::uint32_t> last_compute_;  // per rank
 };
 
+// DeepSpeed-2021 ZeRO-3: every weight tensor is gathered before each use (forward,
+// recomputed forward, backward) and its gradient reduce-scattered after its backward, on
+// one communication stream in issue order; the gather of tensor i+1 is issued when tensor
+// i's compute starts (one tensor of prefetch), so it may run under that compute.
+void StepSim::build_rank_per_tensor(int r) {
+  const int st = stage_of(r);
+  const int m = c_.micro_batches, v = l_.virtual_stages;
+  const StageCosts& sc = c_.stages[st];
+  const std::size_t base = static_cast<std::size_t>(r) * m * v;
+  const bool full = s_.recompute == Recompute::full;
+  struct Step {
+    Zero3Step z;
+    int pass;
+  };
+  const std::vector<SchedulePass> order = pipeline_order(st, l_.pp, m, v);
+  std::vector<Step> steps;
+  for (int k = 0; k < static_cast<int>(order.size()); ++k) {
+    const SchedulePass& p = order[k];
+    for (const Zero3Step& z : zero3_pass_steps(sc.chunks[p.chunk], p.forward, full)) steps.push_back({z, k});
+  }
+  const std::size_t n = steps.size();
+  std::vector<std::uint32_t> comp(n, kNone), gat(n, kNone);
+  auto issue_gather = [&](std::size_t i) {
+    if (steps[i].z.gather <= 0) return;
+    gat[i] = add_collective(r, kGather, TaskKind::param_gather, steps[i].z.gather, kDpGroup);
+    if (i >= 2) edge(comp[i - 2], gat[i]);
+  };
+  if (n > 0) issue_gather(0);
+  std::uint32_t last_reduce = kNone, prev_compute = kNone, pass_first = kNone, gate = kNone;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Step& stp = steps[i];
+    const SchedulePass& p = order[stp.pass];
+    comp[i] = add_task(r, kCompute, p.forward ? TaskKind::forward : TaskKind::backward, stp.z.compute);
+    if (pass_first == kNone) pass_first = comp[i];
+    if (gat[i] != kNone) {
+      edge(gat[i], comp[i]);
+      tasks_[comp[i]].wait_dep = gat[i];
+    }
+    if (gate != kNone) {
+      // The host waited for the previous reduction before launching the last one.
+      edge(gate, comp[i]);
+      if (tasks_[comp[i]].wait_dep == kNone) tasks_[comp[i]].wait_dep = gate;
+    }
+    if (i + 1 < n) issue_gather(i + 1);
+    if (stp.z.reduce > 0) {
+      const std::uint32_t red = add_collective(r, kGather, TaskKind::dp_reduce, stp.z.reduce, kDpGroup);
+      edge(comp[i], red);
+      gate = s_.overlap_dp_comm ? last_reduce : red;  // without overlap the backward waits for it
+      last_reduce = red;
+    }
+    if (i + 1 < n && steps[i + 1].pass == stp.pass) continue;
+    // End of the pass: its blocking TP / CP / EP collectives.
+    const ChunkCosts& ch = sc.chunks[p.chunk];
+    const double tp = p.forward ? ch.tp_fwd : ch.tp_bwd;
+    if (tp > 0) {
+      if (s_.overlap_tp_comm) {
+        const std::uint32_t t = add_collective(r, kTpSide, TaskKind::tp, tp, kTpGroup);
+        edge(prev_compute, t);
+        const std::uint32_t join = add_task(r, kTpSide, TaskKind::tp, 0.0);
+        edge(comp[i], join);
+      } else {
+        add_collective(r, kCompute, TaskKind::tp, tp, kTpGroup);
+      }
+    }
+    const double cpt = p.forward ? ch.cp_fwd : ch.cp_bwd;
+    if (cpt > 0) add_collective(r, kCompute, TaskKind::cp, cpt, kCpGroup);
+    const double ept = p.forward ? ch.ep_fwd : ch.ep_bwd;
+    if (ept > 0) add_collective(r, kCompute, TaskKind::ep, ept, kEpGroup);
+    (p.forward ? fwd_in_ : bwd_in_)[base + static_cast<std::size_t>(p.micro_batch) * v + p.chunk] = pass_first;
+    pass_first = kNone;
+    prev_compute = comp[i];
+  }
+  last_compute_[r] = prev_compute;
+  const std::uint32_t opt = add_task(r, kCompute, TaskKind::optimizer, sc.optimizer);
+  if (last_reduce != kNone) {
+    edge(last_reduce, opt);
+    tasks_[opt].wait_dep = last_reduce;
+  }
+}
+
 void StepSim::build_rank(int r) {
+  if (l_.zero_stage == 3 && l_.zero3_impl == Zero3Impl::deepspeed_2021) {
+    build_rank_per_tensor(r);
+    return;
+  }
   const int st = stage_of(r);
   const int m = c_.micro_batches, v = l_.virtual_stages;
   const StageCosts& sc = c_.stages[st];

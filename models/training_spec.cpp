@@ -19,6 +19,8 @@ std::string_view to_string(Recompute r) {
   return "none";
 }
 
+std::string_view to_string(Zero3Impl z) { return z == Zero3Impl::deepspeed_2021 ? "deepspeed_2021" : "fsdp"; }
+
 LayerRange chunk_layers(const TrainingSpec& spec, int stage, int chunk) {
   const int chunks = spec.layout.pp * spec.layout.virtual_stages;
   const int model_chunk = chunk * spec.layout.pp + stage;
@@ -77,6 +79,9 @@ std::string check_layout(const TrainingSpec& s, int gpus, int gpus_per_node) {
   }
   if (l.zero_stage < 0 || l.zero_stage > 3) return "zero_stage must be 0, 1, 2 or 3";
   if (l.zero_stage == 3 && l.pp > 1) return "zero_stage 3 (FSDP) with pipeline parallelism is not supported";
+  if (l.zero3_impl != Zero3Impl::fsdp && l.zero_stage != 3) {
+    return "zero3_impl " + std::string(to_string(l.zero3_impl)) + " needs zero_stage 3 (it is " + str(l.zero_stage) + ")";
+  }
   if (s.precision != hw::DType::bf16 && s.precision != hw::DType::fp16 &&
       s.precision != hw::DType::fp8) {
     return "precision must be bf16, fp16 or fp8";

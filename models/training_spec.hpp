@@ -16,8 +16,20 @@ enum class Recompute { none, selective, full };
 // one the validation is run with), or the network layer's topology-aware estimate on the
 // cluster's actual fabric (fabric_comm.hpp).
 enum class CommModelKind { alpha_beta, network };
+// How ZeRO-3 moves weights (docs/training.md, "ZeRO-3 implementations"):
+//   fsdp: whole layers gathered with hierarchical collectives (intra-node, then across
+//     nodes), prefetched one pass ahead; gradients reduce-scattered per micro-batch.
+//   deepspeed_2021: DeepSpeed's stage 3 as of 2021 (v0.3-0.5): each weight tensor gathered
+//     by its own collective over a flat ring of the data-parallel group (each rank on its
+//     own share of the node's NICs, no intra-node stage), again before the recomputed
+//     forward and before the backward, its gradient reduce-scattered right after its
+//     backward, all on one communication stream; the prefetcher runs at most one tensor
+//     ahead of compute (stage3_prefetch_bucket_size 5e7 elements is smaller than a large
+//     model's weight tensors).
+enum class Zero3Impl { fsdp, deepspeed_2021 };
 std::string_view to_string(PipelineSchedule s);
 std::string_view to_string(Recompute r);
+std::string_view to_string(Zero3Impl z);
 
 struct ParallelLayout {
   int tp = 1;  // tensor parallel (Megatron column/row split), inside a node
@@ -29,6 +41,7 @@ struct ParallelLayout {
   int virtual_stages = 1;          // model chunks per pipeline rank (interleaved schedule)
   bool sequence_parallel = true;   // Megatron SP: norms/dropout split over tp (needs tp > 1)
   int zero_stage = 0;              // 0 plain DP, 1 optimizer, 2 + gradients, 3 + weights (FSDP)
+  Zero3Impl zero3_impl = Zero3Impl::fsdp;  // how ZeRO-3 gathers weights (zero_stage 3 only)
   int gpus() const { return tp * pp * dp * cp; }
 };
 

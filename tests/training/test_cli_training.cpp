@@ -97,6 +97,25 @@ TEST_CASE("invalid and non-fitting layouts are rejected with the reason") {
   r = run_text(scenario_with(R"({"tp": 8, "pp": 2, "dp": 1, "virtual_stages": 2})"));
   CHECK(r.code == 2);
   CHECK(r.err.find("needs the interleaved schedule") != std::string::npos);
+  r = run_text(scenario_with(R"({"tp": 1, "dp": 16, "zero_stage": 2, "zero3_impl": "deepspeed_2021"})"));
+  CHECK(r.code == 2);
+  CHECK(r.err.find("zero3_impl deepspeed_2021 needs zero_stage 3 (it is 2)") != std::string::npos);
+  r = run_text(scenario_with(R"({"tp": 1, "dp": 16, "zero_stage": 3, "zero3_impl": "deepspeed"})"));
+  CHECK(r.code == 2);
+  CHECK(r.err.find("/training/parallelism/zero3_impl") != std::string::npos);
+}
+
+TEST_CASE("zero3_impl deepspeed_2021 runs from a scenario and is reported") {
+  TempDir dir;
+  const std::string out = (dir.path() / "ds.out.json").string();
+  const auto r = run_cli({"simulate",
+                          dir.write("ds.json", scenario_with(R"({"tp": 1, "dp": 16, "zero_stage": 3, "zero3_impl": "deepspeed_2021"})",
+                                                             R"(, "recompute": "full")")),
+                          "--out", out});
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(cs::test::read_file(out));
+  CHECK(j["layout"]["zero3_impl"] == "deepspeed_2021");
+  CHECK(j["breakdown_s"]["dp_comm"].get<double>() > 0.0);
 }
 
 TEST_CASE("the network layer's fabric-aware collectives can price the step") {
