@@ -53,6 +53,17 @@ int main() {
               static_cast<long long>(f.sim.ranks_simulated), static_cast<unsigned long long>(f.sim.tasks),
               static_cast<unsigned long long>(f.sim.events), f.result.step_s, full);
 
+  // The same step with collectives priced by the network model: every concurrent group of
+  // each collective family run together in the flow-level NetworkSim on the 16,384-GPU
+  // rail-optimised fabric (fabric built once per run; memoised per distinct pattern).
+  models::TrainingSpec net_spec = spec;
+  net_spec.comm_model = models::CommModelKind::network;
+  const auto t2 = Clock::now();
+  const models::TrainingReport n = models::run_training(net_spec, cluster);
+  const double net = seconds_since(t2);
+  std::printf("network pricing (contention, representative): simulated step %.4f s (dp %.3f s, pp %.3f s), wall %.3f s\n",
+              n.result.step_s, n.result.breakdown.dp_comm, n.result.breakdown.pp_comm, net);
+
   // Analytical estimate over a layout sweep (every tp x pp x mb that divides), one core.
   std::vector<models::TrainingSpec> layouts;
   for (int tp : {1, 2, 4, 8}) {

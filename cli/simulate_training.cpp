@@ -77,7 +77,8 @@ nlohmann::json training_json(const load::Scenario& s, const models::TrainingSpec
   j["cost_usd"] = r.cost_usd;
   j["compute_model"] = c.accelerator.efficiency.describe();
   j["comm_model"] = t.comm_model == models::CommModelKind::network
-                        ? "network: topology-aware closed form on the cluster's fabric (hw::estimate_collective)"
+                        ? "network: each collective family's concurrent groups simulated together as flows on the cluster's fabric "
+                          "(hw::NetworkSim, max-min sharing), memoised per pattern"
                         : "alpha-beta, hierarchical ring (intra-node scale-up, inter-node NICs)";
   j["simulation"] = {{"tasks", r.sim.tasks}, {"events", r.sim.events}};
   return j;

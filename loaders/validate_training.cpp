@@ -80,7 +80,10 @@ hw::ClusterSpec cluster_for(const std::string& accelerator, int gpus, const hw::
   const int per = std::max(1, node.accelerators);
   const int n = (gpus + per - 1) / per;
   Json j = {{"node", node.name}, {"nodes", n}, {"accelerators", gpus}};
-  if (n > 1) j["fabric"] = {{"topology", "fat_tree"}};
+  // InfiniBand subnet managers route a fat tree with balanced deterministic (ftree) routes;
+  // the fabric's adaptive choice of the least-loaded uplink is the closer model of that
+  // than a random ECMP hash (it matters only to the flow-level network pricing).
+  if (n > 1) j["fabric"] = {{"topology", "fat_tree"}, {"adaptive_routing", true}};
   const Document doc{"<validation record cluster>", j};
   return read_cluster_section(Node::root(doc), catalog);
 }
@@ -189,6 +192,11 @@ MappedTrainingRun map_training_record(const Node& record, const ValidationContex
 }
 
 std::vector<ValidationRow> validate_training(const std::vector<Node>& records, const ValidationContext& ctx) {
+  return validate_training_with(records, ctx, models::CommModelKind::alpha_beta);
+}
+
+std::vector<ValidationRow> validate_training_with(const std::vector<Node>& records, const ValidationContext& ctx,
+                                                  models::CommModelKind comm) {
   std::vector<ValidationRow> rows;
   for (const Node& rec : records) {
     const Json& j = rec.json();
@@ -197,6 +205,7 @@ std::vector<ValidationRow> validate_training(const std::vector<Node>& records, c
     row.id = j.value("id", std::string("?"));
     try {
       MappedTrainingRun run = map_training_record(rec, ctx);
+      run.spec.comm_model = comm;
       const models::TrainingReport rep = models::run_training(run.spec, run.cluster);
       row.metric = run.metric;
       row.measured = run.measured;

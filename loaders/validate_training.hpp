@@ -12,6 +12,10 @@
 namespace cs::load {
 
 std::vector<ValidationRow> validate_training(const std::vector<Node>& records, const ValidationContext& ctx);
+// The same with every mapped run's collectives priced by `comm` (the registered validator
+// uses the default, alpha_beta; tests run the network model's contention-aware pricing).
+std::vector<ValidationRow> validate_training_with(const std::vector<Node>& records, const ValidationContext& ctx,
+                                                  models::CommModelKind comm);
 
 // The mapping, exposed for tests and docs: the training spec and cluster a record's
 // config stands for. Throws InputError (with the reason) when the record cannot be mapped.

@@ -71,4 +71,10 @@ CommGroup strided_group(int size, int stride, int gpus_per_node) {
   return g;
 }
 
+CommGroup concurrent_in(CommGroup g, int stride, int span) {
+  g.stride = std::max(1, stride);
+  g.span = span;
+  return g;
+}
+
 }  // namespace cs::models

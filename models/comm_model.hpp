@@ -19,6 +19,13 @@ struct CommGroup {
   // 2(n-1)) latency-bound steps. What a framework gets when it calls the collective on a
   // flat data-parallel group per tensor (DeepSpeed ZeRO-3 of 2021, Zero3Impl).
   bool flat = false;
+  // The family the group belongs to, for pricing contention (FabricComm): members are
+  // `stride` ranks apart in the training rank order, and every group of the family inside
+  // the first `span` ranks runs the same collective at the same moment (0: unknown, the
+  // group alone). Groups of a family tile blocks of size x stride ranks (offsets 0 ..
+  // stride-1); send_recv pairs are every (r, r + stride) with both ends inside the span.
+  int stride = 0;
+  int span = 0;
   int nodes() const { return (size + per_node - 1) / per_node; }
 };
 
@@ -56,5 +63,7 @@ class AlphaBetaComm final : public CommModel {
 // groups' shapes for `gpus_per_node` accelerators per node.
 CommGroup tp_group(int tp, int gpus_per_node);
 CommGroup strided_group(int size, int stride, int gpus_per_node);
+// The group with its concurrent family: every group of the family within `span` ranks.
+CommGroup concurrent_in(CommGroup g, int stride, int span);
 
 }  // namespace cs::models

@@ -182,12 +182,17 @@ StepCosts build_step_costs(const TrainingSpec& s, const hw::ClusterSpec& cluster
   sc.peak_flops = cluster.accelerator.peak(s.precision);
   sc.model_flops_per_step = m.training_flops_per_token(s.seq_len, false) * s.tokens_per_step();
 
-  const CommGroup tp = tp_group(l.tp, gpn);
-  const CommGroup cp = strided_group(l.cp, l.tp, gpn);
-  const CommGroup ep = strided_group(l.ep, l.tp * l.cp, gpn);
-  const CommGroup dp = strided_group(l.dp * l.cp, l.tp, gpn);
-  const CommGroup edp = strided_group(std::max(1, l.dp * l.cp / l.ep), l.tp * l.ep, gpn);
-  const CommGroup pp_pair = strided_group(2, l.tp * l.cp * l.dp, gpn);
+  // Each group with its concurrent family (for a contention-aware CommModel): TP, CP, EP
+  // and DP collectives of every rank of a pipeline stage run together, and every stage
+  // sends to the next at once.
+  const int stage_ranks = l.tp * l.cp * l.dp;
+  const CommGroup tp = concurrent_in(tp_group(l.tp, gpn), 1, stage_ranks);
+  const CommGroup cp = concurrent_in(strided_group(l.cp, l.tp, gpn), l.tp, stage_ranks);
+  const CommGroup ep = concurrent_in(strided_group(l.ep, l.tp * l.cp, gpn), l.tp, stage_ranks);
+  const CommGroup dp = concurrent_in(strided_group(l.dp * l.cp, l.tp, gpn), l.tp, stage_ranks);
+  const CommGroup edp =
+      concurrent_in(strided_group(std::max(1, l.dp * l.cp / l.ep), l.tp * l.ep, gpn), l.tp * l.ep, stage_ranks);
+  const CommGroup pp_pair = concurrent_in(strided_group(2, stage_ranks, gpn), stage_ranks, stage_ranks * l.pp);
   const double tokens = static_cast<double>(s.micro_batch) * s.seq_len / l.cp;
   const bool sp = l.sequence_parallel && l.tp > 1;
   sc.p2p = l.pp > 1 ? comm.seconds(K::send_recv, pp_pair, 2.0 * tokens * m.hidden / (sp ? l.tp : 1)) : 0.0;
