@@ -91,8 +91,8 @@ double FabricComm::contended(hw::CollectiveKind kind, const CommGroup& g, double
   // A family whose groups each lie inside one node shares no link across nodes: the first
   // node's groups stand for all.
   const auto same_node = [&](const std::vector<int>& r) {
-    return fabric_->node_of(r.front()) == fabric_->node_of(r.back()) &&
-           fabric_->node_of(*std::min_element(r.begin(), r.end())) == fabric_->node_of(*std::max_element(r.begin(), r.end()));
+    const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
+    return fabric_->node_of(*lo) == fabric_->node_of(*hi);
   };
   if (std::all_of(groups.begin(), groups.end(), same_node)) {
     const int node0 = fabric_->node_of(groups.front().front());

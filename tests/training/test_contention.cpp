@@ -88,6 +88,21 @@ TEST_CASE("an oversubscribed spine slows the concurrent DP rings by the oversubs
   CHECK(b.result.breakdown.tp_comm == doctest::Approx(a.result.breakdown.tp_comm));
 }
 
+TEST_CASE("pipeline sends of every stage at once share the leaf uplinks") {
+  const FabricComm full(leaf_per_node(1.0));
+  const FabricComm over(leaf_per_node(4.0));
+  // TP8 x PP8 on 8 nodes: each stage is a node, and all 8 GPUs of every stage send to the
+  // next node at the same moment: 8 flows leave each leaf. 4:1 -> a quarter each.
+  const CommGroup pair = concurrent_in(strided_group(2, 8, 8), 8, 64);
+  const auto SR = hw::CollectiveKind::send_recv;
+  const double bytes = 1e9;
+  const double t1 = full.seconds(SR, pair, bytes), t4 = over.seconds(SR, pair, bytes);
+  const double l1 = full.seconds(SR, pair, 1.0), l4 = over.seconds(SR, pair, 1.0);
+  CHECK((t4 - l4) / (t1 - l1) == doctest::Approx(4.0).epsilon(0.02));
+  CHECK(t1 == doctest::Approx(full.idle_seconds(SR, pair, bytes)).epsilon(0.02));
+  CHECK(over.idle_seconds(SR, pair, bytes) == doctest::Approx(full.idle_seconds(SR, pair, bytes)).epsilon(0.01));
+}
+
 TEST_CASE("groups that share no link price the same as alone, whatever the spine") {
   const FabricComm full(leaf_per_node(1.0));
   const FabricComm over(leaf_per_node(4.0));
