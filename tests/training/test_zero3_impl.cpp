@@ -122,6 +122,13 @@ TEST_CASE("DeepSpeed-2021 ZeRO-3 is communication bound at scale where FSDP-styl
   TrainingRunOptions all;
   all.all_ranks = true;
   CHECK(run_training(ds, c, all).result.step_s == doctest::Approx(a.result.step_s).epsilon(1e-9));
+  // Reductions the backward waits for (overlap.dp false): slower, and the same three ways.
+  TrainingSpec blocking = ds;
+  blocking.overlap_dp_comm = false;
+  const TrainingReport nb = run_training(blocking, c);
+  CHECK(nb.result.step_s > a.result.step_s);
+  CHECK(nb.analytical.step_s == doctest::Approx(nb.result.step_s).epsilon(1e-3));
+  CHECK(run_training(blocking, c, all).result.step_s == doctest::Approx(nb.result.step_s).epsilon(1e-9));
   // Per-GPU traffic is fixed by the model, not the GPU count: doubling the GPUs at the same
   // global batch halves compute but leaves the (communication-bound) step nearly unchanged.
   const TrainingReport twice = run_training(zero3_job(64, 1, 64, Zero3Impl::deepspeed_2021), test::a100_cluster(8));
