@@ -13,6 +13,7 @@
 #include "loaders/validate_network.hpp"
 #include "loaders/validate_training.hpp"
 #include "loaders/validate_inference.hpp"
+#include "loaders/validate_e2e.hpp"
 #include "loaders/validation.hpp"
 #include "loaders/validate_microbench.hpp"
 #include "sim/core/error.hpp"
@@ -37,6 +38,7 @@ const std::map<std::string, load::Validator>& validators() {
       {"microbench", load::validate_microbench},
       {"training", load::validate_training},
       {"inference", load::validate_inference},
+      {"e2e", load::validate_e2e},
   };
   return table;
 }

@@ -33,13 +33,7 @@ std::size_t position(const std::vector<double>& axis, double x) {
 
 class Fitter {
  public:
-  Fitter(const std::string& file, const FitOptions& options, double overhead)
-      : file_(file), options_(options), overhead_(options.subtract_launch_overhead ? overhead : 0.0) {}
-
-  // Kernel time of one configuration: median minus the launch overhead the model adds back.
-  double kernel_seconds(const SampleStats& s) const {
-    return std::max(s.median - overhead_, options_.min_kernel_fraction * s.median);
-  }
+  explicit Fitter(const std::string& file) : file_(file) {}
 
   GemmRateTable gemm(hw::DType dtype, const std::vector<const GemmSample*>& samples) const {
     GemmRateTable t;
@@ -61,7 +55,7 @@ class Fitter {
                          fmt::format("{} GEMM M={} N={} K={} is measured twice", hw::name(dtype), s->m, s->n, s->k));
       }
       const SampleStats st = summarize(s->seconds, "GEMM samples");
-      rate[i] = 2.0 * s->m * s->n * s->k / kernel_seconds(st);
+      rate[i] = 2.0 * s->m * s->n * s->k / st.median;
       weight[i] = static_cast<double>(st.count);
     }
     for (std::size_t im = 0; im < t.m.size(); ++im) {
@@ -85,24 +79,56 @@ class Fitter {
     for (std::size_t row = 0; row < t.m.size() * t.n.size(); ++row) {   // K axis, contiguous
       monotone_along_offset(rate, weight, row * t.k.size(), t.k.size(), 1);
     }
+    // Times non-decreasing too: a bigger GEMM never takes less time. The rate passes allow
+    // it where the rate grows faster than the work (noise among launch-bound shapes); a
+    // running maximum of time along each axis keeps the rates non-decreasing along it.
+    const std::size_t nn = t.n.size(), nk = t.k.size();
+    std::vector<double> time(cells);
+    for (std::size_t im = 0; im < t.m.size(); ++im) {
+      for (std::size_t in = 0; in < nn; ++in) {
+        for (std::size_t ik = 0; ik < nk; ++ik) {
+          const std::size_t i = (im * nn + in) * nk + ik;
+          time[i] = 2.0 * t.m[im] * t.n[in] * t.k[ik] / rate[i];
+          if (im > 0) time[i] = std::max(time[i], time[i - nn * nk]);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < cells; ++i) {
+      if ((i / nk) % nn > 0) time[i] = std::max(time[i], time[i - nk]);
+    }
+    for (std::size_t i = 0; i < cells; ++i) {
+      if (i % nk > 0) time[i] = std::max(time[i], time[i - 1]);
+    }
+    for (std::size_t im = 0; im < t.m.size(); ++im) {
+      for (std::size_t in = 0; in < nn; ++in) {
+        for (std::size_t ik = 0; ik < nk; ++ik) {
+          const std::size_t i = (im * nn + in) * nk + ik;
+          rate[i] = 2.0 * t.m[im] * t.n[in] * t.k[ik] / time[i];
+        }
+      }
+    }
     t.flops_per_second = std::move(rate);
     return t;
   }
 
   // A rate curve from (size, bytes moved, stats) points; several points of one size (p2p
   // pairs) are pooled by the median of their medians.
-  RateCurve curve(std::map<double, std::vector<double>> seconds_by_bytes, bool subtract_overhead,
-                  const char* what) const {
+  RateCurve curve(std::map<double, std::vector<double>> seconds_by_bytes, const char* what) const {
     RateCurve c;
     std::vector<double> weights;
     for (auto& [bytes, medians] : seconds_by_bytes) {
       const SampleStats st = summarize(medians, what);
-      const double t = subtract_overhead ? kernel_seconds(st) : st.median;
       c.bytes.push_back(bytes);
-      c.bytes_per_second.push_back(bytes / t);
+      c.bytes_per_second.push_back(bytes / st.median);
       weights.push_back(1.0);
     }
     c.bytes_per_second = isotonic_non_decreasing(c.bytes_per_second, weights);
+    // Nor may a bigger transfer take less time (see the GEMM table).
+    double longest = 0;
+    for (std::size_t i = 0; i < c.bytes.size(); ++i) {
+      longest = std::max(longest, c.bytes[i] / c.bytes_per_second[i]);
+      c.bytes_per_second[i] = c.bytes[i] / longest;
+    }
     return c;
   }
 
@@ -128,8 +154,6 @@ class Fitter {
   }
 
   const std::string& file_;
-  FitOptions options_;
-  double overhead_;
 };
 
 // NCCL's bus bandwidth factor: the bytes each GPU's busiest link carries per buffer byte.
@@ -192,10 +216,10 @@ double gemm_rate(const GemmRateTable& table, double m, double n, double k) {
   return hw::interpolate_gemm(g, m, n, k);
 }
 
-FittedTables fit_samples(const RawSamples& samples, const std::string& file, const FitOptions& options) {
+FittedTables fit_samples(const RawSamples& samples, const std::string& file) {
   FittedTables f;
   if (!samples.launch_seconds.empty()) f.launch_overhead_s = summarize(samples.launch_seconds, "launch samples").median;
-  const Fitter fitter(file, options, f.launch_overhead_s);
+  const Fitter fitter(file);
 
   std::map<hw::DType, std::vector<const GemmSample*>> by_dtype;
   for (const auto& s : samples.gemm) by_dtype[s.dtype].push_back(&s);
@@ -210,13 +234,13 @@ FittedTables fit_samples(const RawSamples& samples, const std::string& file, con
     }
     slot.push_back(summarize(s.seconds, "memory samples").median);
   }
-  for (auto& [kernel, points] : memory) f.memory.emplace(kernel, fitter.curve(std::move(points), true, "memory samples"));
+  for (auto& [kernel, points] : memory) f.memory.emplace(kernel, fitter.curve(std::move(points), "memory samples"));
 
   std::map<std::string, std::map<double, std::vector<double>>> transfers;
   for (const auto& s : samples.transfers) {
     transfers[s.kind][s.bytes].push_back(summarize(s.seconds, "transfer samples").median);
   }
-  for (auto& [kind, points] : transfers) f.transfers.emplace(kind, fitter.curve(std::move(points), false, "transfer samples"));
+  for (auto& [kind, points] : transfers) f.transfers.emplace(kind, fitter.curve(std::move(points), "transfer samples"));
 
   std::map<std::string, std::map<double, std::vector<double>>> collectives;
   for (const auto& s : samples.collectives) {
@@ -224,7 +248,7 @@ FittedTables fit_samples(const RawSamples& samples, const std::string& file, con
     const double t = summarize(s.seconds, "collective samples").median / bus_factor(s.op, s.gpus);
     collectives[s.op + "@" + std::to_string(s.gpus)][s.bytes].push_back(t);
   }
-  for (auto& [op, points] : collectives) f.collectives.emplace(op, fitter.curve(std::move(points), false, "collective samples"));
+  for (auto& [op, points] : collectives) f.collectives.emplace(op, fitter.curve(std::move(points), "collective samples"));
 
   std::vector<double> factors;
   for (const auto& s : samples.attention) {
@@ -234,7 +258,7 @@ FittedTables fit_samples(const RawSamples& samples, const std::string& file, con
     const double predicted = gemm_rate(it->second, s.seq * s.batch_heads, std::max(s.head_dim, 64.0), s.seq) *
                              std::min(1.0, std::sqrt(s.head_dim / 128.0));
     const double flops = 4.0 * s.batch_heads * s.seq * s.seq * s.head_dim;
-    const double rate = flops / fitter.kernel_seconds(summarize(s.seconds, "attention samples"));
+    const double rate = flops / summarize(s.seconds, "attention samples").median;
     factors.push_back(rate / predicted);
   }
   if (!factors.empty()) f.attention_factor_unfused = std::clamp(summarize(factors).median, 1e-3, 1.0);

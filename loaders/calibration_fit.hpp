@@ -9,9 +9,13 @@
 // Sequential passes along M, then N, then K give a table monotone in all three axes,
 // because isotonic regression preserves pointwise order between rows.
 //
-// Launch overhead is subtracted before rates are formed, because the compute model adds
-// it back per kernel: time = work / (peak x efficiency) + launch overhead reproduces the
-// measured median by construction (up to the monotone smoothing).
+// Rates are work / median time, with the per-kernel fixed cost left in: the benchmarks time
+// kernels launched back to back, where the host's launch interval overlaps the previous
+// kernel's execution, so a time is max(launch interval, execution + gap), not their sum.
+// Subtracting the empty-kernel launch time (as a first version did) turned kernels close
+// to that interval into near-infinite rates, which the monotone smoothing then spread to
+// every larger size (an H200 copy curve came out at 5.2 TB/s against a 4.8 TB/s peak). The
+// compute model therefore adds no launch overhead to an op whose rate is measured.
 #include <string>
 #include <vector>
 
@@ -35,18 +39,11 @@ SampleStats summarize(const std::vector<double>& values, const std::string& what
 // Weights must be positive; sizes must match.
 std::vector<double> isotonic_non_decreasing(const std::vector<double>& values, const std::vector<double>& weights);
 
-struct FitOptions {
-  // Rates use max(median - overhead, min_kernel_fraction x median), so a kernel barely
-  // longer than an empty launch keeps a finite rate.
-  double min_kernel_fraction = 0.1;
-  bool subtract_launch_overhead = true;
-};
-
 // Fits every table the samples allow: GEMM grids per dtype (samples of one dtype must
 // form a full M x N x K grid, else an InputError lists a missing shape), memory and
 // transfer curves, launch overhead, the unfused attention factor. `file` names the input
 // in error messages.
-FittedTables fit_samples(const RawSamples& samples, const std::string& file = "", const FitOptions& options = {});
+FittedTables fit_samples(const RawSamples& samples, const std::string& file = "");
 
 // Interpolated rate of a fitted GEMM table (log-space trilinear, clamped).
 double gemm_rate(const GemmRateTable& table, double m, double n, double k);

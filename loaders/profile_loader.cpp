@@ -308,7 +308,7 @@ void add_profile(hw::HardwareCatalog& catalog, const Document& doc) {
   r.finish();
 }
 
-hw::HardwareCatalog load_catalog(const std::filesystem::path& dir) {
+hw::HardwareCatalog load_catalog(const std::filesystem::path& dir, MeasuredProfiles measured) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) throw InputError(dir.string(), "", "hardware profile folder not found");
   std::vector<std::filesystem::path> files;
@@ -334,7 +334,7 @@ hw::HardwareCatalog load_catalog(const std::filesystem::path& dir) {
   for (auto& [name, node] : catalog.nodes) {
     if (node.nic_rate == 0.0 && node.nics > 0) node.nic_rate = catalog.nics.at(node.nic).port_rate;
   }
-  apply_calibration(catalog, dir / "measured");
+  if (measured == MeasuredProfiles::apply) apply_calibration(catalog, dir / "measured");
   return catalog;
 }
 

@@ -12,9 +12,13 @@ namespace cs::load {
 
 inline constexpr int kProfileSchemaVersion = 1;
 
+// Whether load_catalog applies the measured profiles in <dir>/measured/ (docs/calibration.md).
+// Front ends always do; the validation of the default curves and their tests do not.
+enum class MeasuredProfiles { apply, ignore };
+
 // Loads every *.json under `dir` (recursively), except calibration outputs in measured/,
 // which apply_calibration() reads. Duplicate names are errors naming both files.
-hw::HardwareCatalog load_catalog(const std::filesystem::path& dir);
+hw::HardwareCatalog load_catalog(const std::filesystem::path& dir, MeasuredProfiles measured = MeasuredProfiles::apply);
 
 // Adds one profile document to the catalog (used by load_catalog and by tests).
 void add_profile(hw::HardwareCatalog& catalog, const Document& doc);

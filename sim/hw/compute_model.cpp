@@ -160,7 +160,11 @@ OpCost ComputeModel::cost(const Op& op) const {
   c.compute_seconds = c.flops > 0 ? c.flops / (peak * c.compute_efficiency) : 0.0;
   c.memory_seconds = c.bytes > 0 ? c.bytes / (d.memory_bandwidth * c.memory_efficiency) : 0.0;
   c.compute_bound = c.compute_seconds >= c.memory_seconds;
-  c.seconds = std::max(c.compute_seconds, c.memory_seconds) + d.kernel_launch_overhead_s;
+  // A measured rate already holds the per-kernel fixed cost of a back-to-back stream
+  // (loaders/calibration_fit.hpp), so only ops priced by the default curves add it.
+  const bool measured = is_gemm ? d.efficiency.gemm_measured(op.dtype)
+                                : (op.kind != OpKind::attention && d.efficiency.memory_measured());
+  c.seconds = std::max(c.compute_seconds, c.memory_seconds) + (measured ? 0.0 : d.kernel_launch_overhead_s);
   c.time = sim::SimTime::from_seconds_ceil(c.seconds);
   return c;
 }

@@ -31,13 +31,21 @@ std::pair<std::size_t, double> locate_log(const std::vector<double>& axis, doubl
   return {lo, t};
 }
 
+// Interpolation between two positive rates in log space. A rate that grows in proportion
+// to the work (a launch-bound kernel) then interpolates to a constant time; linear
+// interpolation of the rate would make times dip between grid points.
+double geometric_lerp(double a, double b, double t) {
+  CS_ASSERT(a > 0 && b > 0, "interpolate: rates must be positive");
+  return a * std::pow(b / a, t);
+}
+
 }  // namespace
 
 double interpolate_log(const std::vector<double>& xs, const std::vector<double>& ys, double x) {
   CS_ASSERT(xs.size() == ys.size() && !xs.empty(), "interpolate_log: mismatched table");
   if (xs.size() == 1) return ys[0];
   const auto [i, t] = locate_log(xs, x);
-  return ys[i] + t * (ys[i + 1] - ys[i]);
+  return geometric_lerp(ys[i], ys[i + 1], t);
 }
 
 double interpolate_gemm(const GemmTable& g, double m, double n, double k) {
@@ -48,7 +56,7 @@ double interpolate_gemm(const GemmTable& g, double m, double n, double k) {
   const std::size_t im1 = std::min(im + 1, g.m.size() - 1);
   const std::size_t in1 = std::min(in + 1, g.n.size() - 1);
   const std::size_t ik1 = std::min(ik + 1, g.k.size() - 1);
-  auto lerp = [](double a, double b, double t) { return a + t * (b - a); };
+  const auto lerp = geometric_lerp;
   const double c00 = lerp(g.at(im, in, ik), g.at(im1, in, ik), tm);
   const double c01 = lerp(g.at(im, in, ik1), g.at(im1, in, ik1), tm);
   const double c10 = lerp(g.at(im, in1, ik), g.at(im1, in1, ik), tm);

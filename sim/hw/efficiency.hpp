@@ -4,8 +4,8 @@
 // documented default curves (docs/compute-model.md); results report which.
 //
 // GEMM compute efficiency, as a function of (M, N, K) and dtype:
-//   measured  trilinear interpolation over a grid of (log M, log N, log K), clamped to
-//             the grid's range; one grid per measured dtype.
+//   measured  trilinear interpolation of log efficiency over a grid of (log M, log N,
+//             log K), clamped to the grid's range; one grid per measured dtype.
 //   default   e_max(dtype) x tiling(M, N) x k_factor(K), where tiling picks the best of a
 //             few tile shapes and split-K factors (as cuBLAS heuristics do) by wave
 //             quantisation over the device's compute units and padding waste, and
@@ -14,7 +14,7 @@
 //             k_half = tile_overhead x (peak / compute_units) / (2 x tile_m x tile_n), so a
 //             faster unit (FP8 on Hopper) needs a longer K to hide the same fixed cost.
 // Memory bandwidth efficiency, as a function of bytes moved by one kernel:
-//   measured  piecewise-linear in log(bytes), clamped.
+//   measured  piecewise-linear log efficiency in log(bytes), clamped.
 //   default   mem_max x bytes / (bytes + mem_half_bytes).
 #include <array>
 #include <string>

@@ -16,7 +16,12 @@ double true_rate(double m, double n, double k) {
   return 900e12 * 0.8 * (m / (m + 96.0)) * (n / (n + 256.0)) * (k / (k + 128.0));
 }
 
-constexpr double kOverhead = 4e-6;
+constexpr double kOverhead = 4e-6;  // host launch interval of back-to-back kernels
+constexpr double kGap = 1e-6;       // GPU-side gap between kernels once the host runs ahead
+
+// How a back-to-back stream times a kernel: the host's launch interval overlaps the previous
+// kernel, so a short kernel costs the interval and a long one its execution plus a gap.
+double stream_time(double exec) { return std::max(kOverhead, exec + kGap); }
 
 // Noisy repetitions around `t`: 5% log-normal jitter, plus one repetition in seven 50% slow.
 std::vector<double> noisy(double t, std::mt19937_64& rng) {
@@ -34,7 +39,7 @@ RawSamples noisy_grid(const std::vector<double>& ms, const std::vector<double>& 
   for (double m : ms) {
     for (double n : ns) {
       for (double k : ks) {
-        const double t = 2 * m * n * k / true_rate(m, n, k) + kOverhead;
+        const double t = stream_time(2 * m * n * k / true_rate(m, n, k));
         s.gemm.push_back({hw::DType::bf16, m, n, k, noisy(t, rng)});
       }
     }
@@ -89,7 +94,7 @@ TEST_CASE("isotonic regression pools violators and keeps the weighted mean") {
   CHECK(a == doctest::Approx(b));
 }
 
-TEST_CASE("fitted GEMM tables are monotone, close to the truth and exclude launch overhead") {
+TEST_CASE("fitted GEMM tables are monotone and reproduce the measured times") {
   const std::vector<double> ms{1, 8, 64, 512, 4096}, ns{512, 2048, 8192}, ks{256, 1024, 4096, 16384};
   const FittedTables f = fit_samples(noisy_grid(ms, ns, ks));
   CHECK(f.launch_overhead_s == doctest::Approx(kOverhead));
@@ -109,20 +114,23 @@ TEST_CASE("fitted GEMM tables are monotone, close to the truth and exclude launc
         if (l + 1 < ks.size()) CHECK(at(i, j, l + 1) >= at(i, j, l));
         const double flops = 2 * ms[i] * ns[j] * ks[l];
         const double kernel = flops / true_rate(ms[i], ns[j], ks[l]);
-        // What the compute model would predict from the fitted rate, against the truth.
-        const double err = std::abs((flops / at(i, j, l) + kOverhead) / (kernel + kOverhead) - 1.0);
+        // What the compute model predicts from a measured rate (no launch overhead added),
+        // against the time the stream really took.
+        const double err = std::abs((flops / at(i, j, l)) / stream_time(kernel) - 1.0);
+        // A fixed cost is never turned into a rate above the truth (beyond the jitter).
+        CHECK(at(i, j, l) < 1.08 * true_rate(ms[i], ns[j], ks[l]));
         worst_time = std::max(worst_time, err);
         sum_time += err;
-        if (kernel > 5 * kOverhead) {
+        if (kernel > 20 * kGap) {
           worst_long_rate = std::max(worst_long_rate, std::abs(at(i, j, l) / true_rate(ms[i], ns[j], ks[l]) - 1.0));
         }
       }
     }
   }
   // 5% jitter and a slow repetition in seven: the median keeps predicted times close
-  // (a mean would carry the slow repetition's +7% into every point). Rates of kernels much
-  // shorter than the launch overhead are not identifiable, and do not matter: the overhead
-  // dominates their time.
+  // (a mean would carry the slow repetition's +7% into every point). Rates of long kernels
+  // are their true rates less the gap; those of short ones include the launch interval,
+  // which is what such a kernel costs in a stream.
   CHECK(sum_time / static_cast<double>(t.flops_per_second.size()) < 0.035);
   CHECK(worst_time < 0.12);
   CHECK(worst_long_rate < 0.1);
@@ -132,14 +140,24 @@ TEST_CASE("fitted GEMM tables are monotone, close to the truth and exclude launc
   CHECK(gemm_rate(t, 1e6, 1e6, 1e6) == doctest::Approx(at(4, 2, 3)));  // clamped
 }
 
-TEST_CASE("without subtracting the overhead, small kernels look slower") {
-  const RawSamples s = noisy_grid({1, 4096}, {512, 8192}, {256, 16384});
-  FitOptions raw;
-  raw.subtract_launch_overhead = false;
-  const auto with = fit_samples(s).gemm.at(hw::DType::bf16).flops_per_second;
-  const auto without = fit_samples(s, "", raw).gemm.at(hw::DType::bf16).flops_per_second;
-  CHECK(without[0] < 0.8 * with[0]);  // M=1: a few-microsecond kernel
-  CHECK(without.back() == doctest::Approx(with.back()).epsilon(0.01));  // a long kernel barely changes
+TEST_CASE("a memory curve timed back to back stays below the true bandwidth") {
+  // The shape of an H200 run: copies from 4 KiB to 4 GiB, launch-bound below ~8 MiB.
+  // Subtracting the empty-kernel time from such times gave 5.2 TB/s for a 4.8 TB/s part.
+  const double bw = 4.0e12;
+  RawSamples s;
+  s.launch_seconds = {kOverhead};
+  for (double size = 4096; size <= 4294967296.0; size *= 4) {
+    s.memory.push_back({"copy", size, {stream_time(2 * size / bw)}});
+  }
+  const FittedTables f = fit_samples(s);
+  const RateCurve& copy = f.memory.at("copy");
+  CHECK(non_decreasing(copy.bytes_per_second));
+  for (std::size_t i = 0; i < copy.bytes.size(); ++i) {
+    INFO("i=", i, " bytes=", copy.bytes[i], " rate=", copy.bytes_per_second[i]);
+    CHECK(copy.bytes_per_second[i] <= bw);
+    CHECK(copy.bytes[i] / copy.bytes_per_second[i] == doctest::Approx(stream_time(copy.bytes[i] / bw)));
+  }
+  CHECK(copy.bytes_per_second.back() == doctest::Approx(bw).epsilon(0.001));
 }
 
 TEST_CASE("a GEMM grid with a hole or a repeated shape is a clear error") {
@@ -179,9 +197,9 @@ TEST_CASE("memory, transfer and collective curves are monotone in size and use t
   const FittedTables f = fit_samples(s);
   const RateCurve& copy = f.memory.at("copy");
   CHECK(copy.bytes.front() == 2 * 4096.0);  // copy moves twice its buffer
-  CHECK(copy.bytes_per_second.back() == doctest::Approx(bw));
+  CHECK(copy.bytes_per_second.back() == doctest::Approx(bw).epsilon(0.01));
   CHECK(f.memory.at("read").bytes.front() == 4096.0);
-  CHECK(f.memory.at("read").bytes_per_second.back() == doctest::Approx(bw));
+  CHECK(f.memory.at("read").bytes_per_second.back() == doctest::Approx(bw).epsilon(0.01));
   CHECK(non_decreasing(copy.bytes_per_second));
   const RateCurve& h2d = f.transfers.at("h2d");
   CHECK(non_decreasing(h2d.bytes_per_second));
@@ -201,7 +219,7 @@ TEST_CASE("the unfused attention factor compares attention with the GEMM table a
   for (double seq : {1024.0, 4096.0}) {
     const double bh = 8, d = 128;
     const double rate = 0.4 * gemm_rate(t, seq * bh, d, seq);  // 40% of a GEMM of that shape
-    s.attention.push_back({hw::DType::bf16, bh, seq, d, {4 * bh * seq * seq * d / rate + kOverhead}});
+    s.attention.push_back({hw::DType::bf16, bh, seq, d, {4 * bh * seq * seq * d / rate}});
   }
   const FittedTables f = fit_samples(s);
   REQUIRE(f.attention_factor_unfused.has_value());

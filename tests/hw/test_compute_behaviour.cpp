@@ -12,7 +12,14 @@
 using namespace cs::hw;
 
 namespace {
+// The default curves: measured profiles in hardware-profiles/measured/ are left out here.
 const HardwareCatalog& catalog() {
+  static const HardwareCatalog c = cs::load::load_catalog(std::string(CLUSTERSIM_SOURCE_DIR) + "/hardware-profiles",
+                                                          cs::load::MeasuredProfiles::ignore);
+  return c;
+}
+// What front ends use: the shipped measured profiles applied.
+const HardwareCatalog& measured_catalog() {
   static const HardwareCatalog c = cs::load::load_catalog(std::string(CLUSTERSIM_SOURCE_DIR) + "/hardware-profiles");
   return c;
 }
@@ -65,6 +72,38 @@ TEST_CASE("a linear layer is memory-bound below the ridge point and compute-boun
 TEST_CASE("time never falls when any GEMM dimension grows") {
   const AcceleratorSpec& d = catalog().accelerator("h100-sxm");
   const ComputeModel model(d);
+  // The measured tables keep the property too (times monotone at grid points, log-space
+  // interpolation between them), for every dtype they hold.
+  for (const std::string name : {"h100-sxm", "h200-sxm"}) {
+    const AcceleratorSpec& md = measured_catalog().accelerator(name);
+    REQUIRE(md.efficiency.gemm_measured(DType::fp8));
+    const ComputeModel mm(md);
+    for (const DType dt : {DType::bf16, DType::fp16, DType::tf32, DType::fp8}) {
+      for (double base : {16.0, 300.0, 5000.0}) {
+        double pm = 0, pn = 0, pk = 0;
+        for (double x = 1; x <= 100000; x = std::ceil(x * 1.13)) {
+          CAPTURE(name);
+          CAPTURE(base);
+          CAPTURE(x);
+          const double tm = mm.seconds(gemm(x, base, base, dt));
+          const double tn = mm.seconds(gemm(base, x, base, dt));
+          const double tk = mm.seconds(gemm(base, base, x, dt));
+          CHECK(tm >= pm * (1 - 1e-9));
+          CHECK(tn >= pn * (1 - 1e-9));
+          CHECK(tk >= pk * (1 - 1e-9));
+          pm = tm;
+          pn = tn;
+          pk = tk;
+        }
+      }
+    }
+    double prev = 0;
+    for (double bytes = 1e3; bytes <= 1e11; bytes *= 1.5) {
+      const double t = mm.seconds(elementwise(bytes, DType::bf16, 0.0));
+      CHECK(t >= prev * (1 - 1e-9));
+      prev = t;
+    }
+  }
   for (double base : {64.0, 1000.0, 4096.0}) {
     double pm = 0, pn = 0, pk = 0;
     for (double x = 1; x <= 20000; x = std::ceil(x * 1.07)) {
@@ -100,25 +139,28 @@ TEST_CASE("efficiency is interpolated between table points in log space, per axi
   t.n = {1024, 8192};
   t.k = {512, 8192};
   t.efficiency.assign(t.m.size() * t.n.size() * t.k.size(), 0.0);
-  // efficiency = 0.1 + 0.1 * im + 0.2 * in + 0.05 * ik: separable, so trilinear is exact.
+  // efficiency = 0.05 x 2^im x 3^in x 1.5^ik: separable in log space, so the log-space
+  // trilinear interpolation is exact (a geometric mean at a log midpoint).
   for (std::size_t im = 0; im < 3; ++im)
     for (std::size_t in = 0; in < 2; ++in)
-      for (std::size_t ik = 0; ik < 2; ++ik) t.efficiency[(im * 2 + in) * 2 + ik] = 0.1 + 0.1 * im + 0.2 * in + 0.05 * ik;
+      for (std::size_t ik = 0; ik < 2; ++ik)
+        t.efficiency[(im * 2 + in) * 2 + ik] = 0.05 * std::pow(2.0, im) * std::pow(3.0, in) * std::pow(1.5, ik);
   d.efficiency.set_gemm_table(DType::bf16, t);
   const EfficiencyModel& e = d.efficiency;
-  CHECK(e.gemm(DType::bf16, 4096, 1024, 512, 132) == doctest::Approx(0.2));                 // a grid point
-  CHECK(e.gemm(DType::bf16, 1024, 1024, 512, 132) == doctest::Approx(0.15));                // log midpoint in M
-  CHECK(e.gemm(DType::bf16, 16384, 1024, 512, 132) == doctest::Approx(0.25));               // second M segment
-  CHECK(e.gemm(DType::bf16, 4096, 2048, 512, 132) == doctest::Approx(0.2 + 0.2 / 3.0));     // 1/3 of log range in N
-  CHECK(e.gemm(DType::bf16, 4096, 1024, 2048, 132) == doctest::Approx(0.2 + 0.05 / 2.0));   // half of log range in K
-  CHECK(e.gemm(DType::bf16, 1024, 2048, 2048, 132) == doctest::Approx(0.1 + 0.05 + 0.2 / 3.0 + 0.025));
-  CHECK(e.gemm(DType::bf16, 16, 16, 16, 132) == doctest::Approx(0.1));                      // clamped low
-  CHECK(e.gemm(DType::bf16, 1e7, 1e7, 1e7, 132) == doctest::Approx(0.55));                  // clamped high
+  CHECK(e.gemm(DType::bf16, 4096, 1024, 512, 132) == doctest::Approx(0.1));                       // a grid point
+  CHECK(e.gemm(DType::bf16, 1024, 1024, 512, 132) == doctest::Approx(0.05 * std::sqrt(2.0)));     // log midpoint in M
+  CHECK(e.gemm(DType::bf16, 16384, 1024, 512, 132) == doctest::Approx(0.1 * std::sqrt(2.0)));     // second M segment
+  CHECK(e.gemm(DType::bf16, 4096, 2048, 512, 132) == doctest::Approx(0.1 * std::cbrt(3.0)));      // 1/3 of log range in N
+  CHECK(e.gemm(DType::bf16, 4096, 1024, 2048, 132) == doctest::Approx(0.1 * std::sqrt(1.5)));     // half of log range in K
+  CHECK(e.gemm(DType::bf16, 1024, 2048, 2048, 132) ==
+        doctest::Approx(0.05 * std::sqrt(2.0) * std::cbrt(3.0) * std::sqrt(1.5)));
+  CHECK(e.gemm(DType::bf16, 16, 16, 16, 132) == doctest::Approx(0.05));                          // clamped low
+  CHECK(e.gemm(DType::bf16, 1e7, 1e7, 1e7, 132) == doctest::Approx(0.05 * 4 * 3 * 1.5));         // clamped high
   // The compute model uses the table, reports it, and other dtypes keep the default curve.
   const ComputeModel model(d);
   CHECK(model.measured());
   CHECK(d.efficiency.describe().find("measured") == 0);
-  CHECK(model.cost(gemm(1024, 1024, 512, DType::bf16)).compute_efficiency == doctest::Approx(0.15));
+  CHECK(model.cost(gemm(1024, 1024, 512, DType::bf16)).compute_efficiency == doctest::Approx(0.05 * std::sqrt(2.0)));
   CHECK(model.cost(gemm(1024, 1024, 512, DType::fp8)).compute_efficiency ==
         doctest::Approx(d.efficiency.default_gemm(DType::fp8, 1024, 1024, 512, 132, d.peak(DType::fp8))));
   CHECK_FALSE(ComputeModel(catalog().accelerator("h100-sxm")).measured());

@@ -95,14 +95,14 @@ TEST_CASE("measured tables are interpolated in log space and clamped") {
   dev.efficiency.set_gemm_table(DType::bf16, t);
   const ComputeModel model(dev);
   CHECK(model.measured());
-  CHECK(dev.efficiency.gemm(DType::bf16, 2048, 1024, 1024, 128) == doctest::Approx(0.4));  // log midpoint
+  CHECK(dev.efficiency.gemm(DType::bf16, 2048, 1024, 1024, 128) == doctest::Approx(std::sqrt(0.2 * 0.6)));  // geometric mean at the log midpoint
   CHECK(dev.efficiency.gemm(DType::bf16, 512, 1024, 1024, 128) == doctest::Approx(0.2));   // clamped below
   CHECK(dev.efficiency.gemm(DType::bf16, 1e6, 1e6, 1e6, 128) == doctest::Approx(0.6));     // clamped above
   // fp8 has no table: default curve
   CHECK(dev.efficiency.gemm(DType::fp8, 8192, 8192, 8192, 128) == doctest::Approx(dev.efficiency.default_gemm(DType::fp8, 8192, 8192, 8192, 128)));
   BandwidthTable b{{1e3, 1e6, 1e9}, {0.1, 0.5, 0.9}};
   dev.efficiency.set_bandwidth_table(b);
-  CHECK(dev.efficiency.memory(std::sqrt(1e3 * 1e6)) == doctest::Approx(0.3));
+  CHECK(dev.efficiency.memory(std::sqrt(1e3 * 1e6)) == doctest::Approx(std::sqrt(0.1 * 0.5)));
   CHECK(dev.efficiency.memory(1e12) == doctest::Approx(0.9));
 }
 
