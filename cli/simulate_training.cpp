@@ -92,8 +92,9 @@ void print_training(std::ostream& out, const models::TrainingSpec& t, const hw::
   auto pct = [&](double x) { return step > 0 ? 100.0 * x / step : 0.0; };
   out << fmt::format("training  {} on {} x {} ({} nodes)\n", t.model.display_name, c.accelerators,
                      c.accelerator.name, r.nodes);
-  out << fmt::format("layout    tp={} pp={} dp={} cp={} ep={} {} v={} zero={} mb={} gbs={} seq={} recompute={} {}\n",
+  out << fmt::format("layout    tp={} pp={} dp={} cp={} ep={} {} v={} zero={}{} mb={} gbs={} seq={} recompute={} {}\n",
                      l.tp, l.pp, l.dp, l.cp, l.ep, models::to_string(l.schedule), l.virtual_stages, l.zero_stage,
+                     l.zero_stage == 3 ? fmt::format(" ({})", models::to_string(l.zero3_impl)) : std::string(),
                      t.micro_batch, t.global_batch, t.seq_len, models::to_string(t.recompute), hw::name(t.precision));
   out << fmt::format("mode      {} ({} of {} ranks simulated{})\n",
                      r.sim.representative ? "representative" : "all ranks", r.sim.ranks_simulated,
