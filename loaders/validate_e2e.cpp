@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <map>
+#include <set>
 #include <string>
 
 #include "loaders/cluster_section.hpp"
@@ -83,6 +83,13 @@ double serving_step(const Json& cfg, const models::TransformerSpec& model, const
   return it.cost(b).seconds;
 }
 
+// One case of a run, whatever its timing: GPU, phase and shape.
+std::string case_key(const Json& cfg) {
+  return cfg.value("gpu", std::string()) + "|" + cfg.value("phase", std::string()) + "|" +
+         std::to_string(cfg.value("batch", 0)) + "|" + std::to_string(cfg.value("prompt_len", 0)) + "|" +
+         std::to_string(cfg.value("context", 0));
+}
+
 }  // namespace
 
 std::vector<ValidationRow> validate_e2e(const std::vector<Node>& records, const ValidationContext& ctx) {
@@ -90,16 +97,12 @@ std::vector<ValidationRow> validate_e2e(const std::vector<Node>& records, const 
   const ModelCatalog models = load_model_catalog(std::filesystem::path(ctx.data_root) / "models" / "catalog");
   // Cases timed both ways: the CUDA-graph replay (GPU time, as serving engines run) is
   // scored; the eager run of the same case is shown but not scored.
-  std::map<std::string, bool> has_graph;
+  std::set<std::string> has_graph;
   for (const Node& rec : records) {
     const Json& j = rec.json();
     if (!j.is_object() || j.value("kind", std::string()) != "e2e_step") continue;
     const Json cfg = j.value("config", Json::object());
-    if (cfg.value("timing", std::string()) == "cuda_graph") {
-      has_graph[cfg.value("gpu", std::string()) + "|" + cfg.value("phase", std::string()) + "|" +
-                std::to_string(cfg.value("batch", 0)) + "|" + std::to_string(cfg.value("prompt_len", 0)) + "|" +
-                std::to_string(cfg.value("context", 0))] = true;
-    }
+    if (cfg.value("timing", std::string()) == "cuda_graph") has_graph.insert(case_key(cfg));
   }
   std::vector<ValidationRow> rows;
   for (const Node& rec : records) {
@@ -134,10 +137,7 @@ std::vector<ValidationRow> validate_e2e(const std::vector<Node>& records, const 
       } else {
         throw InputError("config.phase must be training, prefill or decode");
       }
-      const std::string key = cfg.value("gpu", std::string()) + "|" + phase + "|" +
-                              std::to_string(cfg.value("batch", 0)) + "|" + std::to_string(cfg.value("prompt_len", 0)) +
-                              "|" + std::to_string(cfg.value("context", 0));
-      if (timing == "eager" && phase != "training" && has_graph.count(key)) {
+      if (timing == "eager" && phase != "training" && has_graph.count(case_key(cfg))) {
         row.skipped = true;
         row.reason = fmt::format("eager run, host launch time not modelled (predicted {:.3f} ms, measured {:.3f} ms); "
                                  "its CUDA-graph replay is scored",
