@@ -14,15 +14,7 @@ namespace {
 
 TrainingSpec gpt_job(int tp, int pp, int dp, int global_batch) {
   TrainingSpec t;
-  t.model = test::small_gpt();
-  t.model.layers = 16;
-  t.model.hidden = 4096;
-  t.model.ffn_hidden = 16384;
-  t.model.heads = 32;
-  t.model.kv_heads = 32;
-  t.model.head_dim = 128;
-  t.model.vocab = 51200;
-  t.model.max_seq_len = 2048;
+  t.model = test::gpt_4096(16);
   t.seq_len = 2048;
   t.layout.tp = tp;
   t.layout.pp = pp;

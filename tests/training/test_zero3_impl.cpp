@@ -14,15 +14,7 @@ namespace {
 
 TrainingSpec zero3_job(int dp, int micro_batch, int global_batch, Zero3Impl impl) {
   TrainingSpec t;
-  t.model = test::small_gpt();
-  t.model.layers = 8;
-  t.model.hidden = 4096;
-  t.model.ffn_hidden = 16384;
-  t.model.heads = 32;
-  t.model.kv_heads = 32;
-  t.model.head_dim = 128;
-  t.model.vocab = 51200;
-  t.model.max_seq_len = 2048;
+  t.model = test::gpt_4096(8);
   t.seq_len = 2048;
   t.layout.dp = dp;
   t.layout.zero_stage = 3;

@@ -52,6 +52,21 @@ inline models::TransformerSpec small_gpt() {
   return m;
 }
 
+// A GPT with hidden 4096 (32 heads of 128, ffn 16384, vocab 51200, seq 2048): big enough
+// that communication and compute are both visible in a step.
+inline models::TransformerSpec gpt_4096(int layers) {
+  models::TransformerSpec m = small_gpt();
+  m.layers = layers;
+  m.hidden = 4096;
+  m.ffn_hidden = 16384;
+  m.heads = 32;
+  m.kv_heads = 32;
+  m.head_dim = 128;
+  m.vocab = 51200;
+  m.max_seq_len = 2048;
+  return m;
+}
+
 inline models::TrainingSpec small_job(int tp, int pp, int dp) {
   models::TrainingSpec t;
   t.model = small_gpt();
