@@ -23,6 +23,26 @@ const HardwareCatalog& measured_catalog() {
   static const HardwareCatalog c = cs::load::load_catalog(std::string(CLUSTERSIM_SOURCE_DIR) + "/hardware-profiles");
   return c;
 }
+// Grows each GEMM dimension in turn from 1 to x_max (the others at `base`): the time must
+// never fall by more than the relative tolerance.
+void check_gemm_time_monotone(const ComputeModel& model, DType dtype, double base, double x_max, double growth,
+                              double tolerance) {
+  CAPTURE(base);
+  double pm = 0, pn = 0, pk = 0;
+  for (double x = 1; x <= x_max; x = std::ceil(x * growth)) {
+    CAPTURE(x);
+    const double tm = model.seconds(gemm(x, base, base, dtype));
+    const double tn = model.seconds(gemm(base, x, base, dtype));
+    const double tk = model.seconds(gemm(base, base, x, dtype));
+    CHECK(tm >= pm * (1 - tolerance));
+    CHECK(tn >= pn * (1 - tolerance));
+    CHECK(tk >= pk * (1 - tolerance));
+    pm = tm;
+    pn = tn;
+    pk = tk;
+  }
+}
+
 }  // namespace
 
 TEST_CASE("roofline corners: a big GEMM is compute-bound, a GEMV and a copy are memory-bound") {
@@ -80,21 +100,8 @@ TEST_CASE("time never falls when any GEMM dimension grows") {
     const ComputeModel mm(md);
     for (const DType dt : {DType::bf16, DType::fp16, DType::tf32, DType::fp8}) {
       for (double base : {16.0, 300.0, 5000.0}) {
-        double pm = 0, pn = 0, pk = 0;
-        for (double x = 1; x <= 100000; x = std::ceil(x * 1.13)) {
-          CAPTURE(name);
-          CAPTURE(base);
-          CAPTURE(x);
-          const double tm = mm.seconds(gemm(x, base, base, dt));
-          const double tn = mm.seconds(gemm(base, x, base, dt));
-          const double tk = mm.seconds(gemm(base, base, x, dt));
-          CHECK(tm >= pm * (1 - 1e-9));
-          CHECK(tn >= pn * (1 - 1e-9));
-          CHECK(tk >= pk * (1 - 1e-9));
-          pm = tm;
-          pn = tn;
-          pk = tk;
-        }
+        CAPTURE(name);
+        check_gemm_time_monotone(mm, dt, base, 100000, 1.13, 1e-9);
       }
     }
     double prev = 0;
@@ -104,20 +111,7 @@ TEST_CASE("time never falls when any GEMM dimension grows") {
       prev = t;
     }
   }
-  for (double base : {64.0, 1000.0, 4096.0}) {
-    double pm = 0, pn = 0, pk = 0;
-    for (double x = 1; x <= 20000; x = std::ceil(x * 1.07)) {
-      const double tm = model.seconds(gemm(x, base, base, DType::fp8));
-      const double tn = model.seconds(gemm(base, x, base, DType::fp8));
-      const double tk = model.seconds(gemm(base, base, x, DType::fp8));
-      CHECK(tm >= pm * (1 - 1e-12));
-      CHECK(tn >= pn * (1 - 1e-12));
-      CHECK(tk >= pk * (1 - 1e-12));
-      pm = tm;
-      pn = tn;
-      pk = tk;
-    }
-  }
+  for (double base : {64.0, 1000.0, 4096.0}) check_gemm_time_monotone(model, DType::fp8, base, 20000, 1.07, 1e-12);
   double prev = 0;
   for (double len = 128; len <= 131072; len *= 2) {
     const double t = model.seconds(attention(1, 32, len, len, 128, true, DType::bf16, 8));
